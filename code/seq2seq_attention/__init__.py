@@ -1,0 +1,41 @@
+"""seq2seq_attention: the tested code behind the *Attention from Scratch* course.
+
+Modules are named for what they do:
+
+- :mod:`~seq2seq_attention.attention`: the attention layers (Keras 3);
+- :mod:`~seq2seq_attention.reference`: the same computations in plain numpy;
+- :mod:`~seq2seq_attention.plots`: attention heatmaps and weight plots;
+- :mod:`~seq2seq_attention.exercises`: checkers for the chapters' exercises.
+
+Importing the package quietens TensorFlow's C++ start-up logging
+(``TF_CPP_MIN_LOG_LEVEL=2``) and selects the TensorFlow backend for Keras,
+unless you set those variables yourself first.
+"""
+
+import os
+
+# Both must be set before TensorFlow/Keras are first imported; setdefault keeps
+# any choice the user made.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide INFO/WARNING start-up lines
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # the course uses tf.data
+
+from .attention import (  # noqa: E402
+    AdditiveAttention,
+    BaseAttention,
+    DotAttention,
+    GeneralAttention,
+    ScaledDotProductAttention,
+    masked_softmax,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AdditiveAttention",
+    "BaseAttention",
+    "DotAttention",
+    "GeneralAttention",
+    "ScaledDotProductAttention",
+    "masked_softmax",
+    "__version__",
+]

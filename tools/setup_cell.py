@@ -1,0 +1,17 @@
+"""The setup cell that starts every chapter notebook, kept in one place.
+
+tests/test_notebooks.py checks that each notebook's first code cell is exactly
+this text, and that its address is the repository URL in _config.yml.
+"""
+
+REPOSITORY_URL = "https://github.com/attention-from-scratch/attention-from-scratch"
+
+SETUP_CELL = f'''# Setup, the same in every chapter. In Colab it installs the course package from
+# GitHub (Colab already has TensorFlow and Keras); elsewhere it does nothing.
+import os, sys
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")   # quiet TensorFlow start-up
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # no oneDNN notice (measured: no slower)
+if "google.colab" in sys.modules:
+    import subprocess
+    package = os.environ.get("SEQ2SEQ_ATTENTION_PACKAGE", "git+{REPOSITORY_URL}")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package], check=True)'''
