@@ -36,11 +36,13 @@ After this chapter you can
 (CODE, """import numpy as np
 import matplotlib.pyplot as plt
 
-from seq2seq_attention import AdditiveAttention, DotAttention, GeneralAttention, ScaledDotProductAttention
+from seq2seq_attention import (
+    AdditiveAttention, DotAttention, GeneralAttention, ScaledDotProductAttention)
 from seq2seq_attention import reference
 from seq2seq_attention.plots import plot_attention
 from seq2seq_attention.exercises import (
-    check_additive_score, check_general_scores, check_masked_softmax, check_stable_softmax)
+    check_additive_score, check_general_scores, check_masked_softmax,
+    check_stable_softmax)
 
 np.set_printoptions(precision=4, suppress=True)"""),
 (MD, r"""## Notation
@@ -103,13 +105,14 @@ W2 = np.eye(2)                 # (u, d_q)
 b = np.array([0.5, 0.0])       # (u,)
 v = np.array([2.0, 2.0])       # (u,)
 
-t = 0                                         # the first decoder step, "el"
-offers = h @ W1.T                             # row s is W1 h_s          (S, u)
-looks_for = W2 @ q[t] + b                     # W2 q_t + b               (u,)
-hidden = np.tanh(offers + looks_for)          # row s is tanh(...)       (S, u)
-e = hidden @ v                                # e_{t,s} for s = 1..S     (S,)
+t = 0                                 # the first decoder step, "el"
+offers = h @ W1.T                     # row s is W1 h_s        (S, u)
+looks_for = W2 @ q[t] + b             # W2 q_t + b             (u,)
+hidden = np.tanh(offers + looks_for)  # row s is tanh(...)     (S, u)
+e = hidden @ v                        # e_{t,s} for s = 1..S   (S,)
 for s, token in enumerate(source_tokens):
-    print(f"s={s + 1} {token:>5}: W1 h_s = {offers[s]}, tanh(.) = {hidden[s]}, e = {e[s]:.4f}")"""),
+    print(f"s={s + 1} {token:>5}: W1 h_s = {offers[s]}, "
+          f"tanh(.) = {hidden[s]}, e = {e[s]:.4f}")"""),
 (MD, r"""Check the first line by hand: $W_1 h_1 = (0.5, -0.5)$, $W_2 q_1 + b = (-1, 1) + (0.5, 0) = (-0.5, 1)$,
 their sum is $(0, 0.5)$, $\tanh$ gives $(0, 0.4621)$, and $v^\top (0, 0.4621) = 2 \cdot 0.4621 = 0.9242$.
 
@@ -127,7 +130,7 @@ The package's numpy reference does the same for every decoder step at once, by b
 :language: python
 ```"""),
 (CODE, """# NBVAL_CHECK_OUTPUT
-E = reference.additive_scores(q, h, W1=W1.T, W2=W2.T, b=b, v=v)   # (T, S)
+E = reference.additive_scores(q, h, W1=W1.T, W2=W2.T, b=b, v=v)  # (T, S)
 print(E)
 print("first row equals the hand computation:", np.allclose(E[0], e))"""),
 (MD, r"""## Step 2: the weights (softmax over source positions)
@@ -142,7 +145,7 @@ $$
 The sum in the denominator runs over $s'$, the source positions, with $t$ fixed. Every
 $\alpha_{t,s}$ is positive, and $\sum_{s=1}^{S} \alpha_{t,s} = 1$ because the numerators sum to the denominator."""),
 (CODE, """# NBVAL_CHECK_OUTPUT
-alpha = np.exp(E) / np.exp(E).sum(axis=-1, keepdims=True)   # normalise each row (over s)
+alpha = np.exp(E) / np.exp(E).sum(axis=-1, keepdims=True)  # each row, over s
 print(alpha)
 print("row sums:", alpha.sum(axis=-1))"""),
 (MD, r"""### Why subtract the maximum
@@ -163,12 +166,13 @@ so we may pick $m = \max_{s'} e_{t,s'}$. Then the largest exponent is $\exp(0) =
 overflow; at least one term of the sum is 1, so the denominator cannot underflow to zero either."""),
 (CODE, """# NBVAL_CHECK_OUTPUT
 big = np.array([1000.0, 1001.0, 1002.0])
-with np.errstate(over="ignore", invalid="ignore"):   # let numpy show inf and nan rather than warn
+with np.errstate(over="ignore", invalid="ignore"):  # show inf and nan, no warning
     naive = np.exp(big) / np.exp(big).sum()
     print("float16: exp(12) =", np.exp(np.float16(12)))
 print("naive :", naive)
 print("stable:", reference.softmax(big))
-print("same weights as for [0, 1, 2]:", np.allclose(reference.softmax(big), reference.softmax(big - 1000)))"""),
+print("same weights as for [0, 1, 2]:",
+      np.allclose(reference.softmax(big), reference.softmax(big - 1000)))"""),
 (MD, r"""### Masks: padding gets exactly zero
 
 In a batch, shorter sentences are padded to the longest one. The padding positions must get no
@@ -188,7 +192,8 @@ scores = np.array([[2.0, 1.0, 5.0, 7.0],
 mask = np.array([[True, True, True, False],      # sentence 1: 3 words + 1 padding
                  [True, True, False, False]])    # sentence 2: 2 words + 2 padding
 print(reference.softmax(scores, mask))
-print("fully masked row:", reference.softmax(np.array([1.0, 2.0]), np.array([False, False])))"""),
+print("fully masked row:",
+      reference.softmax(np.array([1.0, 2.0]), np.array([False, False])))"""),
 (MD, r"""The package's reference softmax, and the Keras version used by the layers, which also does the
 arithmetic in float32 when the scores are float16 or bfloat16:
 
@@ -237,7 +242,7 @@ weights must sum to one over the source, and the context must have the encoder s
 Normalising over the wrong axis gives numbers that look plausible but answer a different question
 ("which decoder step wants this source word most?"):"""),
 (CODE, """# NBVAL_CHECK_OUTPUT
-wrong = np.exp(E) / np.exp(E).sum(axis=0, keepdims=True)   # normalised over t, not s
+wrong = np.exp(E) / np.exp(E).sum(axis=0, keepdims=True)  # over t: wrong
 print("sums over s (should be 1):", wrong.sum(axis=-1))
 print("correct weights, sums over s:", alpha.sum(axis=-1))"""),
 (MD, r"""## The picture
@@ -262,6 +267,7 @@ formula above, written for batches (`project_keys` is $W_1 h_s$, computed once p
 ```{literalinclude} ../code/seq2seq_attention/attention.py
 :pyobject: AdditiveAttention.score_projected
 :language: python
+:dedent:
 ```
 
 and the softmax and context are shared by every attention layer:
@@ -269,14 +275,15 @@ and the softmax and context are shared by every attention layer:
 ```{literalinclude} ../code/seq2seq_attention/attention.py
 :pyobject: BaseAttention.call
 :language: python
+:dedent:
 ```
 
 Give the layer our hand-picked weights (transposed, as the note above explains) and it must produce
 our numbers. The layer works on batches, so we add a batch axis of size 1."""),
 (CODE, """# NBVAL_CHECK_OUTPUT
 layer = AdditiveAttention(units=2)
-context, weights = layer(q[None].astype("float32"), h[None].astype("float32"))  # builds the weights
-layer.set_weights([W1.T, W2.T, b, v])   # W1: (d_h, u), W2: (d_q, u), b: (u,), v: (u,)
+layer(q[None].astype("float32"), h[None].astype("float32"))  # creates the weights
+layer.set_weights([W1.T, W2.T, b, v])  # W1: (d_h, u), W2: (d_q, u), b, v: (u,)
 context, weights = layer(q[None].astype("float32"), h[None].astype("float32"))
 print("context:", tuple(context.shape), " weights:", tuple(weights.shape))
 print("weights match:", np.allclose(weights[0], alpha, atol=1e-6))
@@ -300,29 +307,32 @@ The general score with $W = I$ is the dot score: $q_t^\top I h_s = q_t^\top h_s$
 If the entries of $q$ and $h$ are independent with mean 0 and variance 1, then
 $q^\top h = \sum_{i=1}^{d} q_i h_i$ is a sum of $d$ independent terms of variance
 $\operatorname{Var}(q_i h_i) = \operatorname{E}[q_i^2]\operatorname{E}[h_i^2] = 1$, so
-$\operatorname{Var}(q^\top h) = d$. With $d = 512$ the scores spread over roughly $\pm 45$,
-the softmax puts almost all its weight on one position, and its gradient all but vanishes.
+$\operatorname{Var}(q^\top h) = d$. With $d = 512$ the scores have a standard deviation of
+$\sqrt{512} \approx 23$, the softmax puts almost all its weight on one position, and its gradient
+all but vanishes.
 Dividing by $\sqrt{d}$ brings the variance back to 1. A simulation agrees:"""),
 (CODE, """rng = np.random.default_rng(0)
-print("   d   Var(q.h)  Var(q.h/sqrt d)  mean max weight (dot)  (scaled dot)")
+print("   d  Var(q.h)  Var(q.h/sqrt d)  mean largest weight: dot  scaled dot")
 for d in (4, 64, 512):
     qs = rng.normal(size=(2000, 1, d))           # 2000 queries
     hs = rng.normal(size=(2000, 10, d))          # 10 source positions each
     dots = reference.dot_scores(qs, hs)[:, 0]    # (2000, 10)
     scaled = reference.scaled_dot_scores(qs, hs)[:, 0]
-    print(f"{d:4d} {dots.var():9.1f} {scaled.var():16.2f} {reference.softmax(dots).max(-1).mean():22.2f}"
-          f" {reference.softmax(scaled).max(-1).mean():13.2f}")"""),
+    top_dot = reference.softmax(dots).max(-1).mean()
+    top_scaled = reference.softmax(scaled).max(-1).mean()
+    print(f"{d:4d} {dots.var():9.1f} {scaled.var():16.2f}"
+          f" {top_dot:25.2f} {top_scaled:11.2f}")"""),
 (MD, r"""Every layer of the package agrees with the numpy reference. Here is the check for all four on a
 random batch with padding; the test suite does the same for many more shapes and dtypes."""),
 (CODE, """# NBVAL_CHECK_OUTPUT
 rng = np.random.default_rng(1)
-query = rng.normal(size=(2, 3, 4)).astype("float32")   # (batch, T, d)
-keys = rng.normal(size=(2, 5, 4)).astype("float32")    # (batch, S, d)
-pad = np.array([[True] * 5, [True] * 3 + [False] * 2])  # sentence 2 has 2 padding positions
+query = rng.normal(size=(2, 3, 4)).astype("float32")    # (batch, T, d)
+keys = rng.normal(size=(2, 5, 4)).astype("float32")     # (batch, S, d)
+pad = np.array([[True] * 5, [True] * 3 + [False] * 2])  # sentence 2: 2 padding
 layers = {"additive": AdditiveAttention(units=8), "dot": DotAttention(),
           "general": GeneralAttention(), "scaled_dot": ScaledDotProductAttention()}
 for score, layer in layers.items():
-    ctx, w = layer(query, keys, mask=pad)          # the first call builds the layer's weights
+    ctx, w = layer(query, keys, mask=pad)  # the first call creates the weights
     params = {}
     if score == "additive":
         params = dict(zip(["W1", "W2", "b", "v"], layer.get_weights()))
@@ -330,7 +340,8 @@ for score, layer in layers.items():
         params = {"W": layer.get_weights()[0]}
     ref_ctx, ref_w = reference.attention(query, keys, mask=pad, score=score, **params)
     same = np.allclose(w, ref_w, atol=1e-5) and np.allclose(ctx, ref_ctx, atol=1e-5)
-    print(f"{type(layer).__name__:26s} matches the reference: {same}; largest weight on padding: {np.max(w[1, :, 3:])}")"""),
+    print(f"{type(layer).__name__:26s} same as reference: {same};"
+          f" weight on padding: {np.max(w[1, :, 3:])}")"""),
 (MD, r"""## Exercises
 
 Each exercise has a function for you to complete and a check that compares it with the package's

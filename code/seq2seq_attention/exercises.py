@@ -37,7 +37,7 @@ def _run_cases(name, fn, cases, success, hint, atol=1e-6):
             with np.errstate(all="ignore"):  # report overflow through the result, not warnings
                 got = fn(*args)
         except NotImplementedError:
-            print(f"✘ {name}: not implemented yet. Write your code in the function above and run this cell again.")
+            print(f"✘ {name}: not implemented yet. Complete the function, then run the cell again.")
             return
         if got is None:
             print(f"✘ {name}: your function returned None. Did you forget `return`?")
