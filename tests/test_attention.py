@@ -333,10 +333,14 @@ def test_keras_file_round_trip(score, tmp_path):
         np.testing.assert_allclose(got, want, rtol=1e-6)
 
 
-def test_project_keys_is_reusable_across_decoder_steps():
-    query, keys, _ = random_inputs(2, 4, src_len=5, query_dim=3, key_dim=6)
-    layer = AdditiveAttention(units=5)
-    layer(query, keys)
+@pytest.mark.parametrize("score", SCORES)
+def test_projected_keys_are_reusable_across_decoder_steps(score):
+    query, keys, _ = random_inputs(2, 4, src_len=5)
+    mask = padding_mask([5, 3], 5)
+    layer = make_layer(score)
+    full_context, full_weights = layer(query, keys, mask=mask)
     projected = layer.project_keys(keys)  # once per sentence
-    steps = [layer.score_projected(query[:, t : t + 1], projected) for t in range(4)]
-    np.testing.assert_allclose(np.concatenate(steps, axis=1), layer.score(query, keys), rtol=1e-6)
+    for t in range(4):
+        context, weights = layer(query[:, t], keys, mask=mask, projected_keys=projected)
+        np.testing.assert_allclose(weights, np.asarray(full_weights)[:, t], rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(context, np.asarray(full_context)[:, t], rtol=1e-5, atol=1e-6)

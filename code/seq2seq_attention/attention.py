@@ -50,6 +50,8 @@ __all__ = [
     "GeneralAttention",
     "ScaledDotProductAttention",
     "masked_softmax",
+    "get_attention",
+    "ATTENTION_SCORES",
 ]
 
 _PACKAGE = "seq2seq_attention"
@@ -117,6 +119,21 @@ class BaseAttention(keras.layers.Layer):
     def score(self, query, keys):
         """Scores ``e[b, t, s]`` for query ``(batch, tgt_len, query_dim)`` and
         keys ``(batch, src_len, key_dim)``; returns ``(batch, tgt_len, src_len)``."""
+        return self.score_projected(query, self.project_keys(keys))
+
+    def project_keys(self, keys):
+        """The part of the score that depends on the keys alone.
+
+        It is the same at every decoder step, so a step-by-step decoder
+        computes it once per sentence and passes it back as
+        ``projected_keys``. The identity here; layers with weights on the
+        keys override it.
+        """
+        return keys
+
+    def score_projected(self, query, projected_keys):
+        """Scores from a query ``(batch, tgt_len, query_dim)`` and the output
+        of :meth:`project_keys`; returns ``(batch, tgt_len, src_len)``."""
         raise NotImplementedError
 
     # -- shape checks with messages that say what was expected ----------------
@@ -154,11 +171,12 @@ class BaseAttention(keras.layers.Layer):
                     + f"got shape {_shape_str(mask_shape)}."
                 )
 
-    def call(self, query, keys, values=None, mask=None, keys_mask=None):
+    def call(self, query, keys, values=None, mask=None, keys_mask=None, projected_keys=None):
         """Attend from ``query`` over ``keys``; returns ``(context, weights)``.
 
         ``keys_mask`` is filled in by Keras from a mask attached to ``keys``;
-        an explicit ``mask`` takes precedence over it.
+        an explicit ``mask`` takes precedence over it. ``projected_keys``, if
+        given, is :meth:`project_keys` of ``keys`` computed earlier.
         """
         if values is None:
             values = keys
@@ -176,7 +194,9 @@ class BaseAttention(keras.layers.Layer):
         if mask is not None and len(mask.shape) == 2:
             mask = ops.expand_dims(mask, 1)  # (batch, 1, src_len): same for every t
 
-        scores = self.score(query, keys)  # (batch, tgt_len, src_len)
+        if projected_keys is None:
+            projected_keys = self.project_keys(keys)
+        scores = self.score_projected(query, projected_keys)  # (batch, tgt_len, src_len)
         weights = masked_softmax(scores, mask)  # (batch, tgt_len, src_len), float32 or wider
         weights = ops.cast(weights, values.dtype)
         context = ops.matmul(weights, values)  # (batch, tgt_len, value_dim)
@@ -260,7 +280,7 @@ class AdditiveAttention(BaseAttention):
         """``W1 h_s`` for every source position: ``(batch, src_len, units)``.
 
         It does not depend on the decoder step, so a step-by-step decoder can
-        compute it once per sentence and pass it to :meth:`score_projected`.
+        compute it once per sentence and pass it back as ``projected_keys``.
         """
         return ops.matmul(keys, self.W1)
 
@@ -273,9 +293,6 @@ class AdditiveAttention(BaseAttention):
             + ops.expand_dims(projected_keys, 1)  # (batch, 1, src_len, units)
         )  # (batch, tgt_len, src_len, units)
         return ops.sum(hidden * self.v, axis=-1)  # (batch, tgt_len, src_len)
-
-    def score(self, query, keys):
-        return self.score_projected(query, self.project_keys(keys))
 
     def get_config(self):
         config = super().get_config()
@@ -311,8 +328,8 @@ class DotAttention(BaseAttention):
                 "Use GeneralAttention or AdditiveAttention for different sizes."
             )
 
-    def score(self, query, keys):
-        return ops.matmul(query, ops.swapaxes(keys, -1, -2))  # (batch, tgt_len, src_len)
+    def score_projected(self, query, projected_keys):
+        return ops.matmul(query, ops.swapaxes(projected_keys, -1, -2))  # (batch, tgt_len, src_len)
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
@@ -331,11 +348,11 @@ class ScaledDotProductAttention(DotAttention):
         (1, 3, 5)
     """
 
-    def score(self, query, keys):
+    def score_projected(self, query, projected_keys):
         # Scale the query before the product: the same result, smaller
         # intermediate numbers in float16.
-        scale = 1.0 / math.sqrt(keys.shape[-1])
-        return ops.matmul(query * scale, ops.swapaxes(keys, -1, -2))
+        scale = 1.0 / math.sqrt(projected_keys.shape[-1])
+        return ops.matmul(query * scale, ops.swapaxes(projected_keys, -1, -2))
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
@@ -370,11 +387,42 @@ class GeneralAttention(BaseAttention):
         """``W h_s`` for every source position: ``(batch, src_len, query_dim)``."""
         return ops.matmul(keys, ops.transpose(self.W))
 
-    def score(self, query, keys):
-        projected_keys = self.project_keys(keys)  # (batch, src_len, query_dim)
+    def score_projected(self, query, projected_keys):
+        # projected_keys: (batch, src_len, query_dim)
         return ops.matmul(query, ops.swapaxes(projected_keys, -1, -2))  # (batch, tgt_len, src_len)
 
     def get_config(self):
         config = super().get_config()
         config.update(kernel_initializer=keras.initializers.serialize(self.kernel_initializer))
         return config
+
+
+ATTENTION_SCORES = {
+    "additive": AdditiveAttention,
+    "dot": DotAttention,
+    "general": GeneralAttention,
+    "scaled_dot": ScaledDotProductAttention,
+}
+
+
+def get_attention(score, units=None, **kwargs):
+    """Make an attention layer from its score's name.
+
+    Args:
+        score: ``"additive"``, ``"dot"``, ``"general"`` or ``"scaled_dot"``.
+        units: hidden size of the additive score (required for ``"additive"``).
+        **kwargs: passed to the layer (e.g. ``name``).
+
+    Example:
+        >>> type(get_attention("dot")).__name__
+        'DotAttention'
+        >>> get_attention("additive", units=16).units
+        16
+    """
+    if score not in ATTENTION_SCORES:
+        raise ValueError(f"Unknown attention score {score!r}; choose one of {sorted(ATTENTION_SCORES)}.")
+    if score == "additive":
+        if units is None:
+            raise ValueError("The additive score needs `units`, the size of its hidden layer.")
+        return AdditiveAttention(units=units, **kwargs)
+    return ATTENTION_SCORES[score](**kwargs)
