@@ -5,6 +5,9 @@ Modules are named for what they do:
 - :mod:`~seq2seq_attention.attention`: the attention layers (Keras 3);
 - :mod:`~seq2seq_attention.reference`: the same computations in plain numpy;
 - :mod:`~seq2seq_attention.plots`: attention heatmaps and weight plots;
+- :mod:`~seq2seq_attention.data`: corpora (download with sha256, any TSV), cleaning,
+  the split by source sentence, vocabularies and ``tf.data`` pipelines;
+- :mod:`~seq2seq_attention.dates`: the synthetic dates -> ISO 8601 task;
 - :mod:`~seq2seq_attention.exercises`: checkers for the chapters' exercises.
 
 Importing the package quietens TensorFlow's C++ start-up logging
