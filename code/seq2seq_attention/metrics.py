@@ -136,3 +136,51 @@ def exact_match(hypotheses, references):
         refs = [refs] if isinstance(refs, str) else refs
         hits += hypothesis.strip() in {r.strip() for r in refs}
     return hits / len(hypotheses)
+
+
+def group_references(pairs):
+    """Group ``(source, target)`` pairs by source: ``(sources, [targets of each])``.
+
+    Tatoeba has several translations of many sentences; BLEU should count a
+    hypothesis as right if it matches any of them.
+
+    Example:
+        >>> group_references([("go .", "ve ."), ("hi .", "hola ."), ("go .", "vete .")])
+        (['go .', 'hi .'], [['ve .', 'vete .'], ['hola .']])
+    """
+    grouped = {}
+    for source, target in pairs:
+        grouped.setdefault(source, []).append(target)
+    return list(grouped), list(grouped.values())
+
+
+def evaluate_translator(translator, pairs, metric="bleu", limit=None, batch_size=64):
+    """Translate the sources of ``pairs`` and score the results.
+
+    Args:
+        translator: a :class:`~seq2seq_attention.translator.Translator`.
+        pairs: ``(source, target)`` pairs (normalised text); a source with
+            several targets is translated once and scored against all of them.
+        metric: ``"bleu"`` (reports BLEU and chrF) or ``"exact"`` (exact match).
+        limit: evaluate at most this many distinct sources.
+
+    Returns:
+        a dict with the scores, ``"sentences"``, and the translations
+        (``"translations"``, a list of :class:`~seq2seq_attention.translator.Translation`)
+        with their ``"references"``.
+    """
+    if metric not in ("bleu", "exact"):
+        raise ValueError(f"metric must be 'bleu' or 'exact'; got {metric!r}.")
+    sources, references = group_references(pairs)
+    if limit is not None:
+        sources, references = sources[:limit], references[:limit]
+    if not sources:
+        raise ValueError("evaluate_translator needs at least one pair.")
+    translations = translator.translate(sources, batch_size=batch_size)
+    hypotheses = [t.text for t in translations]
+    scores = {"sentences": len(sources)}
+    if metric == "bleu":
+        scores |= {"bleu": corpus_bleu(hypotheses, references), "chrf": corpus_chrf(hypotheses, references)}
+    else:
+        scores |= {"exact_match": exact_match(hypotheses, references)}
+    return scores | {"translations": translations, "references": references}

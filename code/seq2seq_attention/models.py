@@ -357,15 +357,17 @@ class Seq2SeqAttention(keras.Model):
 
     def call(self, inputs, training=None):
         source_ids, target_in_ids = inputs
-        logits, _ = self.forward(source_ids, target_in_ids, training=training)
-        return logits
+        states, final, mask = self.encoder(source_ids, training=training)
+        logits, _, _ = self.decoder(target_in_ids, states, mask, final, training=training)
+        return logits  # (batch, tgt_len, target_vocab)
 
     def forward(self, source_ids, target_in_ids, training=None):
         """Teacher forcing that also returns the attention weights:
         ``(logits (batch, tgt_len, vocab), weights (batch, tgt_len, src_len))``.
 
         The Luong decoder computes the weights in the same pass; the Bahdanau
-        decoder's are collected by stepping through the target."""
+        decoder's are collected by stepping through the target, in eager mode
+        (for plots and tests; training calls the model, which skips this)."""
         states, final, mask = self.encoder(source_ids, training=training)
         logits, weights, _ = self.decoder(target_in_ids, states, mask, final, training=training)
         if weights is None:  # Bahdanau: replay the steps to collect them
