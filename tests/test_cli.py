@@ -45,6 +45,15 @@ def test_translate_from_arguments_and_stdin(tiny_run, capsys, monkeypatch):
     assert len(out) == 6 and out[1] == "  read: [START] hello . [END]"
 
 
+def test_beam_sampling_and_export_commands(tiny_run, capsys):
+    model = str(tiny_run / "run" / "translator.keras")
+    assert cli.main(["translate", "--model", model, "--method", "beam", "--beam-size", "3", "Go.", "Hello."]) == 0
+    assert cli.main(["translate", "--model", model, "--method", "sample", "--seed", "1", "Go."]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
+    assert cli.main(["export", "--model", model, "--out", str(tiny_run / "exported")]) == 0
+    assert (tiny_run / "exported" / "saved_model.pb").exists()
+
+
 def test_evaluate_on_the_saved_split_writes_json(tiny_run, capsys):
     scores = tiny_run / "scores.json"
     assert cli.main(["evaluate", "--model", str(tiny_run / "run" / "translator.keras"),

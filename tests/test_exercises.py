@@ -18,13 +18,50 @@ CHECKERS = {
         lambda q, h, W1, W2, b, v: reference.additive_scores(q[None], h, W1, W2, b, v)[0],
     ),
     "general_scores": (exercises.check_general_scores, reference.general_scores),
+    "encoder_output_shapes": (
+        exercises.check_encoder_output_shapes,
+        lambda batch, src_len, units, bi, merge: (
+            (batch, src_len, 2 * units if bi and merge == "concat" else units),
+            (batch, 2 * units if bi and merge == "concat" else units),
+        ),
+    ),
+    "luong_output": (
+        exercises.check_luong_output,
+        lambda c, o, W_c, W_out, b_out: np.tanh(np.concatenate([c, o], -1) @ W_c) @ W_out + b_out,
+    ),
+    "bahdanau_step": (exercises.check_bahdanau_step, lambda *args: bahdanau_step(*args)),
+    "masked_cross_entropy": (
+        exercises.check_masked_cross_entropy,
+        lambda l, t: float(-(np.take_along_axis(l - np.log(np.exp(l).sum(-1, keepdims=True)), t[..., None], -1)[..., 0]
+                             * (t != 0)).sum() / (t != 0).sum()),
+    ),
+    "masked_accuracy": (
+        exercises.check_masked_accuracy,
+        lambda l, t: float(((l.argmax(-1) == t) & (t != 0)).sum() / (t != 0).sum()),
+    ),
+    "exact_match": (exercises.check_exact_match, lambda h, r: __import__("seq2seq_attention.metrics").metrics.exact_match(h, r)),
 }
+
+
+def bahdanau_step(embedded, previous_state, keys, mask, attention, cell, query=None):
+    query = previous_state if query is None else query
+    context, weights = reference.attention(query[None], keys, mask=mask, score="additive", **attention)
+    x = np.concatenate([embedded, context[0]])
+    return np.tanh(x @ cell["W_x"] + previous_state @ cell["W_s"] + cell["b_s"]), weights[0]
 
 WRONG = {
     "stable_softmax": lambda e: np.exp(e) / np.exp(e).sum(-1, keepdims=True),  # overflows
     "masked_softmax": lambda e, m: reference.softmax(np.where(m, e, -1e9)) * 0.999,  # does not sum to 1
     "additive_score": lambda q, h, W1, W2, b, v: np.tanh(h @ W1 + q @ W2) @ v,  # forgets b
     "general_scores": lambda q, h, W: -(q @ W @ h.T),  # sign error
+    "encoder_output_shapes": lambda batch, src_len, units, bi, merge: (  # forgets concat
+        (batch, src_len, units), (batch, units)),
+    "luong_output": lambda c, o, W_c, W_out, b_out:  # [o; c] instead of [c; o]
+        np.tanh(np.concatenate([o, c], -1) @ W_c) @ W_out + b_out,
+    "bahdanau_step": lambda e, s, h, m, a, cell: bahdanau_step(e, s, h, np.ones_like(m), a, cell),  # no mask
+    "masked_cross_entropy": lambda l, t: float(-(l - np.log(np.exp(l).sum(-1, keepdims=True))).max(-1).mean()),  # padding counted
+    "masked_accuracy": lambda l, t: float((l.argmax(-1) == t).mean()),  # padding counted
+    "exact_match": lambda h, r: sum(x in refs for x, refs in zip(h, r)) / len(h),  # no strip
 }
 
 
@@ -60,3 +97,38 @@ def test_missing_return_and_wrong_shape(capsys):
 def test_other_errors_are_not_hidden():
     with pytest.raises(ZeroDivisionError):
         exercises.check_stable_softmax(lambda e: 1 / 0)
+
+
+def test_bahdanau_step_must_query_with_the_previous_state(capsys):
+    def wrong(embedded, previous_state, keys, mask, attention, cell):
+        new_state, _ = bahdanau_step(embedded, previous_state, keys, mask, attention, cell)
+        return bahdanau_step(embedded, previous_state, keys, mask, attention, cell, query=new_state)
+
+    exercises.check_bahdanau_step(wrong)
+    assert capsys.readouterr().out.startswith("✘ bahdanau_step: wrong state values")
+
+
+def test_luong_output_reference_is_the_package_decoder():
+    """The checker's expected logits come from LuongDecoder; they agree with the formula."""
+    from seq2seq_attention.models import LuongDecoder
+
+    rng = np.random.default_rng(0)
+    c, o = rng.normal(size=(2, 3, 4)).astype("float32"), rng.normal(size=(2, 3, 4)).astype("float32")
+    decoder = LuongDecoder(vocab_size=5, embedding_dim=2, units=4, attention="dot")
+    W_c, (W_out, b_out) = decoder.combine.get_weights()[0], decoder.output_layer.get_weights()
+    expected = CHECKERS["luong_output"][1](c, o, W_c, W_out, b_out)
+    np.testing.assert_allclose(np.asarray(decoder._logits(c, o)), expected, atol=1e-5)
+
+
+def test_encoder_output_shapes_agree_with_the_package_encoder():
+    from seq2seq_attention.models import Encoder
+
+    states, final, _ = Encoder(vocab_size=9, embedding_dim=3, units=5)(np.array([[4, 5, 0], [6, 0, 0]]))
+    assert (tuple(states.shape), tuple(final[0].shape)) == CHECKERS["encoder_output_shapes"][1](2, 3, 5, True, "sum")
+
+
+def test_wrong_number_of_outputs_is_reported(capsys):
+    exercises.check_bahdanau_step(lambda *args: bahdanau_step(*args)[0])
+    assert capsys.readouterr().out.startswith("✘ bahdanau_step: wrong result")
+    exercises.check_encoder_output_shapes(lambda *args: (1, 2, 3))
+    assert capsys.readouterr().out.startswith("✘ encoder_output_shapes: wrong shapes")

@@ -78,7 +78,7 @@ q = np.array([[-1.0, 1.0],   # q_1: looking for what to write as "el"
 print("h:", h.shape, " q:", q.shape)"""),
 (MD, r"""## Step 1: the score
 
-Bahdanau et al. {cite:p}`bahdanau2015` score each source position with a small neural network
+{cite:t}`bahdanau2015` score each source position with a small neural network
 with one hidden layer of $u$ units:
 
 $$
@@ -290,7 +290,7 @@ print("weights match:", np.allclose(weights[0], alpha, atol=1e-6))
 print("context matches:", np.allclose(context[0], c, atol=1e-6))"""),
 (MD, r"""## Other scores
 
-The softmax and the context never change; only the score does. Luong et al. {cite:p}`luong2015`
+The softmax and the context never change; only the score does. {cite:t}`luong2015`
 proposed simpler scores, and the Transformer {cite:p}`vaswani2017` scaled the simplest one:
 
 | name | score $e_{t,s}$ | weights | package layer |

@@ -8,6 +8,13 @@ Modules are named for what they do:
 - :mod:`~seq2seq_attention.data`: corpora (download with sha256, any TSV), cleaning,
   the split by source sentence, vocabularies and ``tf.data`` pipelines;
 - :mod:`~seq2seq_attention.dates`: the synthetic dates -> ISO 8601 task;
+- :mod:`~seq2seq_attention.models`: encoder, Luong and Bahdanau decoders, the model;
+- :mod:`~seq2seq_attention.training`: profiles, callbacks, resumable ``train``;
+- :mod:`~seq2seq_attention.metrics`: masked loss and accuracy, BLEU/chrF, exact match;
+- :mod:`~seq2seq_attention.decoding`: greedy decoding, sampling, beam search;
+- :mod:`~seq2seq_attention.translator`: strings in, strings out, one ``.keras`` file;
+- :mod:`~seq2seq_attention.export`: a SavedModel with string signatures;
+- :mod:`~seq2seq_attention.cli`: ``seq2seq-attention train | translate | evaluate``;
 - :mod:`~seq2seq_attention.exercises`: checkers for the chapters' exercises.
 
 Importing the package (before TensorFlow) quietens TensorFlow's C++ start-up
@@ -35,6 +42,12 @@ from .attention import (  # noqa: E402
     masked_softmax,
 )
 
+# Importing these registers their Keras-serializable classes, so that
+# keras.saving.load_model("translator.keras") works after `import seq2seq_attention`.
+from . import data, metrics, models, training, translator  # noqa: E402,F401
+from .models import Seq2SeqAttention  # noqa: E402
+from .translator import Translator  # noqa: E402
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -44,5 +57,7 @@ __all__ = [
     "GeneralAttention",
     "ScaledDotProductAttention",
     "masked_softmax",
+    "Seq2SeqAttention",
+    "Translator",
     "__version__",
 ]

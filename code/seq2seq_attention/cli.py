@@ -1,4 +1,4 @@
-"""The command line: ``seq2seq-attention train | translate | evaluate``.
+"""The command line: ``seq2seq-attention train | translate | evaluate | export``.
 
 Examples::
 
@@ -7,7 +7,9 @@ Examples::
     seq2seq-attention train --data my_corpus.tsv --out runs/mine --reverse
     seq2seq-attention translate --model runs/spa-eng/translator.keras "How are you?" "I am cold."
     echo "tue 3 march 2015" | seq2seq-attention translate --model runs/dates/translator.keras
+    seq2seq-attention translate --model runs/spa-eng/translator.keras --method beam --beam-size 5 "Hello."
     seq2seq-attention evaluate --model runs/spa-eng/translator.keras --data runs/spa-eng/split
+    seq2seq-attention export --model runs/spa-eng/translator.keras --out exported/spa-eng
 
 (``python -m seq2seq_attention`` is the same program.) Wrong arguments,
 missing files and a model that does not fit its data give a one-line error
@@ -69,11 +71,23 @@ def build_parser():
     train.add_argument("--skip-bad-lines", action="store_true",
                        help="skip malformed lines of a TSV file (and report how many) instead of stopping")
     train.add_argument("--cache-dir", type=Path, help="where spa-eng.zip is downloaded (default: Keras' cache)")
+    train.add_argument("--units", type=_positive, help="RNN and attention size (default: the profile's)")
+    train.add_argument("--embedding-dim", type=_positive, help="embedding size (default: the profile's)")
 
     translate = commands.add_parser("translate", help="translate sentences given as arguments or on stdin")
     translate.add_argument("--model", required=True, type=Path, help="a translator.keras file")
     translate.add_argument("texts", nargs="*", help="sentences to translate; none: one per line from stdin")
     translate.add_argument("--show-tokens", action="store_true", help="also print the tokens the model read")
+    translate.add_argument("--method", choices=["greedy", "beam", "sample"], default="greedy")
+    translate.add_argument("--beam-size", type=_positive, default=4, help="beam search width (default 4)")
+    translate.add_argument("--alpha", type=float, default=0.6, help="beam search length normalisation (default 0.6)")
+    translate.add_argument("--temperature", type=float, default=1.0, help="sampling temperature (default 1)")
+    translate.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
+
+    export = commands.add_parser("export", help="write a translator as a TensorFlow SavedModel (strings in and out)")
+    export.add_argument("--model", required=True, type=Path, help="a translator.keras file")
+    export.add_argument("--out", required=True, type=Path, help="the SavedModel folder to write")
+    export.add_argument("--beam-size", type=_positive, default=4, help="width of the 'beam' signature (default 4)")
 
     evaluate = commands.add_parser("evaluate", help="score a translator on held-out data")
     evaluate.add_argument("--model", required=True, type=Path, help="a translator.keras file")
@@ -119,8 +133,7 @@ def _load_pairs(spec, args):
         if corpus.skipped:
             print(f"note: skipped {len(corpus.skipped)} malformed lines of {path} "
                   f"(first: line {corpus.skipped[0][0]}: {corpus.skipped[0][1]})", file=sys.stderr)
-    pairs = [(data.normalize(s), data.normalize(t)) for s, t in corpus.pairs]
-    pairs = data.deduplicate(data.filter_by_length(pairs, args.max_length))
+    pairs = data.prepare_pairs(corpus.pairs, max_length=args.max_length)
     if not pairs:
         raise CommandError(f"--data {spec}: no pairs left after filtering to at most {args.max_length} words.")
     return pairs, "word"
@@ -158,7 +171,8 @@ def _train(args):
 
     def model_fn():
         return Seq2SeqAttention(source_vectorizer.vocabulary_size(), target_vectorizer.vocabulary_size(),
-                                embedding_dim=profile.embedding_dim, units=profile.units, decoder=args.decoder,
+                                embedding_dim=args.embedding_dim or profile.embedding_dim,
+                                units=args.units or profile.units, decoder=args.decoder,
                                 attention=args.attention, cell=args.cell)
 
     training.train(model_fn, train_data, validation_data, epochs=args.epochs or profile.epochs,
@@ -201,10 +215,20 @@ def _load_translator(path):
 def _translate(args):
     translator = _load_translator(args.model)
     texts = args.texts or [line.rstrip("\n") for line in sys.stdin]
-    for result in translator.translate(texts):
+    for result in translator.translate(texts, method=args.method, beam_size=args.beam_size, alpha=args.alpha,
+                                       temperature=args.temperature, seed=args.seed):
         print(result.text)
         if args.show_tokens:
             print("  read: " + " ".join(result.source_tokens))
+    return 0
+
+
+def _export(args):
+    from .export import export_translator
+
+    translator = _load_translator(args.model)
+    export_translator(translator, args.out, beam_size=args.beam_size)
+    print(f"wrote {args.out}: load it with tf.saved_model.load and call .greedy(texts) or .beam(texts, alpha)")
     return 0
 
 
@@ -241,7 +265,7 @@ def main(argv=None):
     """Run the command line; returns the exit status."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     args = build_parser().parse_args(argv)
-    command = {"train": _train, "translate": _translate, "evaluate": _evaluate}[args.command]
+    command = {"train": _train, "translate": _translate, "evaluate": _evaluate, "export": _export}[args.command]
     try:
         return command(args)
     except (CommandError, FileNotFoundError, ValueError, TypeError, UnicodeDecodeError) as error:

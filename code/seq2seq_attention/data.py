@@ -472,6 +472,19 @@ def deduplicate(pairs):
     return list(dict.fromkeys(map(tuple, pairs)))
 
 
+def prepare_pairs(pairs, *, max_length=20):
+    """The course's standard cleaning of sentence pairs: :func:`normalize` both
+    sides, keep pairs of 1 to ``max_length`` words (:func:`filter_by_length`),
+    then :func:`deduplicate`.
+
+    Example:
+        >>> prepare_pairs([("Go!", "¡Ve!"), ("Go!", "¡Ve!"), ("Run, now!", "")], max_length=5)
+        [('go !', '¡ ve !')]
+    """
+    normalized = [(normalize(s), normalize(t)) for s, t in pairs]
+    return deduplicate(filter_by_length(normalized, max_length))
+
+
 # -- Splitting -------------------------------------------------------------------------
 
 

@@ -31,6 +31,12 @@ __all__ = [
     "check_ordinal",
     "check_split_by_source",
     "check_teacher_forcing",
+    "check_encoder_output_shapes",
+    "check_luong_output",
+    "check_bahdanau_step",
+    "check_masked_cross_entropy",
+    "check_masked_accuracy",
+    "check_exact_match",
 ]
 
 
@@ -47,27 +53,41 @@ def _call(name, fn, *args):
     return True, result
 
 
-def _run_cases(name, fn, cases, success, hint, atol=1e-6):
-    """Run ``fn`` on each ``(description, args, expected)``; print one ✔/✘ line."""
+def _run_cases(name, fn, cases, success, hint, atol=1e-6, outputs=None):
+    """Run ``fn`` on each ``(description, args, expected)``; print one ✔/✘ line.
+
+    With ``outputs`` (a tuple of names), ``fn`` returns that many arrays and
+    ``expected`` is a tuple of as many; each is compared and named in the message.
+    """
     for description, args, expected in cases:
         with np.errstate(all="ignore"):  # report overflow through the result, not warnings
             ok, got = _call(name, fn, *args)
         if not ok:
             return
-        got = np.asarray(got, dtype=float)
-        expected = np.asarray(expected, dtype=float)
-        if got.shape != expected.shape:
-            print(
-                f"✘ {name}: wrong shape for {description}: expected {expected.shape}, got {got.shape}. {hint}"
-            )
-            return
-        if not np.allclose(got, expected, atol=atol, rtol=1e-5):
-            with np.printoptions(precision=4, suppress=True):
+        if outputs is None:
+            parts = [("", got, expected)]
+        else:
+            if not isinstance(got, (tuple, list)) or len(got) != len(outputs):
+                print(f"✘ {name}: wrong result for {description}: expected a tuple "
+                      f"({', '.join(outputs)}), got {type(got).__name__}. {hint}")
+                return
+            parts = [(f"{what} ", g, e) for what, g, e in zip(outputs, got, expected)]
+        for what, got_part, expected_part in parts:
+            got_part = np.asarray(got_part, dtype=float)
+            expected_part = np.asarray(expected_part, dtype=float)
+            if got_part.shape != expected_part.shape:
                 print(
-                    f"✘ {name}: wrong values for {description}:\n"
-                    f"    expected {expected}\n    got      {got}\n  {hint}"
+                    f"✘ {name}: wrong {what}shape for {description}: expected {expected_part.shape}, "
+                    f"got {got_part.shape}. {hint}"
                 )
-            return
+                return
+            if not np.allclose(got_part, expected_part, atol=atol, rtol=1e-5):
+                with np.printoptions(precision=4, suppress=True):
+                    print(
+                        f"✘ {name}: wrong {what}values for {description}:\n"
+                        f"    expected {expected_part}\n    got      {got_part}\n  {hint}"
+                    )
+                return
     print(f"✔ {name}: {success}")
 
 
@@ -331,3 +351,230 @@ def check_teacher_forcing(fn):
                       f"    expected {e.tolist()}\n    got      {g.tolist()}\n  {hint}")
                 return
     print("✔ teacher_forcing: right inputs and outputs, offset by one and padded with 0, on 3 batches.")
+
+
+# -- The model chapter (05_2_model) ------------------------------------------------------
+
+
+def _keras_encoder_shapes(batch, src_len, units, bidirectional, merge_mode):
+    """Run a Keras GRU encoder (``return_sequences`` and ``return_state``) and return
+    the shapes of its states and of its final state, the two directions' final states
+    merged like the outputs."""
+    import keras
+    from keras import ops
+
+    gru = keras.layers.GRU(units, return_sequences=True, return_state=True)
+    rnn = keras.layers.Bidirectional(gru, merge_mode=merge_mode) if bidirectional else gru
+    states, *final = rnn(np.zeros((batch, src_len, 3), "float32"))
+    if bidirectional:
+        forward, backward = final
+        final = {"sum": forward + backward, "mul": forward * backward, "ave": (forward + backward) / 2,
+                 "concat": ops.concatenate([forward, backward], axis=-1)}[merge_mode]
+    else:
+        final = final[0]
+    return tuple(states.shape), tuple(final.shape)
+
+
+def check_encoder_output_shapes(fn):
+    """Check ``fn(batch, src_len, units, bidirectional, merge_mode) -> (states_shape, final_shape)``.
+
+    The encoder is a GRU with ``return_sequences=True`` and ``return_state=True``;
+    a bidirectional one is ``keras.layers.Bidirectional(..., merge_mode=merge_mode)``,
+    and its two final states are merged the same way as its outputs. The
+    expected shapes come from running those Keras layers.
+
+    Example:
+        >>> def shapes(batch, src_len, units, bidirectional, merge_mode):
+        ...     size = 2 * units if bidirectional and merge_mode == "concat" else units
+        ...     return (batch, src_len, size), (batch, size)
+        >>> check_encoder_output_shapes(shapes)
+        ✔ encoder_output_shapes: right for 5 encoders: one direction, and two merged by sum, ave, mul and concat.
+        >>> check_encoder_output_shapes(lambda batch, src_len, units, bi, merge: ((batch, units), (batch, units)))
+        ✘ encoder_output_shapes: wrong shapes for batch=2, src_len=7, units=16, bidirectional=False, merge_mode='sum':
+            expected states (2, 7, 16), final state (2, 16)
+            got      states (2, 16), final state (2, 16)
+          Hint: return_sequences=True keeps the src_len axis; merge_mode="concat" puts the two directions side by side (2 * units features), the other modes combine them element by element (units).
+    """
+    name = "encoder_output_shapes"
+    hint = ('Hint: return_sequences=True keeps the src_len axis; merge_mode="concat" puts the two '
+            "directions side by side (2 * units features), the other modes combine them element by "
+            "element (units).")
+    cases = [(2, 7, 16, False, "sum"), (2, 7, 16, True, "sum"), (3, 5, 8, True, "ave"),
+             (1, 4, 6, True, "mul"), (3, 5, 8, True, "concat")]
+    for batch, src_len, units, bidirectional, merge_mode in cases:
+        expected = _keras_encoder_shapes(batch, src_len, units, bidirectional, merge_mode)
+        ok, got = _call(name, fn, batch, src_len, units, bidirectional, merge_mode)
+        if not ok:
+            return
+        try:
+            got = tuple(tuple(int(d) for d in shape) for shape in got)
+        except (TypeError, ValueError):
+            got = None
+        if got is None or len(got) != 2 or got != expected:
+            shown = (f"states {got[0]}, final state {got[1]}" if got is not None and len(got) == 2
+                     else "something that is not two shapes")
+            print(f"✘ {name}: wrong shapes for batch={batch}, src_len={src_len}, units={units}, "
+                  f"bidirectional={bidirectional}, merge_mode={merge_mode!r}:\n"
+                  f"    expected states {expected[0]}, final state {expected[1]}\n"
+                  f"    got      {shown}\n  {hint}")
+            return
+    print(f"✔ {name}: right for 5 encoders: one direction, and two merged by sum, ave, mul and concat.")
+
+
+def check_luong_output(fn):
+    """Check ``fn(context, rnn_output, W_c, W_out, b_out) -> logits``, Luong's output layer
+    ``logits_t = W_out tanh(W_c [c_t; o_t]) + b_out``.
+
+    Shapes: ``context`` and ``rnn_output`` ``(T, units)``, ``W_c`` ``(2 * units, units)``,
+    ``W_out`` ``(units, vocab)``, ``b_out`` ``(vocab,)``, the result ``(T, vocab)``. The
+    weights are stored as in Keras (inputs, outputs). The expected logits come from the
+    package's :class:`~seq2seq_attention.models.LuongDecoder` given the same weights.
+
+    Example:
+        >>> check_luong_output(lambda c, o, W_c, W_out, b_out:
+        ...                    np.tanh(np.concatenate([c, o], -1) @ W_c) @ W_out + b_out)
+        ✔ luong_output: matches the package's LuongDecoder on 3 cases.
+    """
+    from .models import LuongDecoder
+
+    rng = np.random.default_rng(7)
+    cases = []
+    for tgt_len, units, vocab in ((1, 4, 6), (3, 8, 10), (5, 16, 7)):
+        def draw(*shape):  # float32 values, so that the Keras layers see the same numbers
+            return rng.normal(size=shape).astype("float32").astype(float)
+        context, output = draw(tgt_len, units), draw(tgt_len, units)
+        W_c, W_out, b_out = draw(2 * units, units), draw(units, vocab), draw(vocab)
+        decoder = LuongDecoder(vocab_size=vocab, embedding_dim=2, units=units, attention="dot")
+        decoder.combine.set_weights([W_c])
+        decoder.output_layer.set_weights([W_out, b_out])
+        expected = np.asarray(decoder._logits(context.astype("float32"), output.astype("float32")))
+        cases.append((f"T={tgt_len}, units={units}, vocab={vocab}", (context, output, W_c, W_out, b_out),
+                      expected))
+    _run_cases(
+        "luong_output",
+        fn,
+        cases,
+        "matches the package's LuongDecoder on 3 cases.",
+        "Hint: concatenate [context; rnn_output] on the last axis (context first), multiply by W_c, "
+        "take tanh, then multiply by W_out and add b_out.",
+        atol=1e-4,
+    )
+
+
+def check_bahdanau_step(fn):
+    """Check ``fn(embedded, previous_state, keys, mask, attention, cell) -> (state, weights)``,
+    one step of the Bahdanau decoder with a plain tanh RNN cell instead of a GRU.
+
+    ``attention`` is a dict of the additive score's weights ``W1, W2, b, v`` (see
+    :func:`seq2seq_attention.reference.additive_scores`); ``cell`` a dict with
+    ``W_x, W_s, b_s``. The step: ``c = attention(previous_state, keys)``, masked;
+    ``state = tanh([embedded; c] @ W_x + previous_state @ W_s + b_s)``. Shapes:
+    ``embedded`` ``(E,)``, ``previous_state`` ``(U,)``, ``keys`` ``(S, U)``, ``mask`` ``(S,)``;
+    returns ``state`` ``(U,)`` and ``weights`` ``(S,)``.
+
+    Example:
+        >>> def step(embedded, previous_state, keys, mask, attention, cell):
+        ...     context, weights = reference.attention(previous_state[None], keys, mask=mask,
+        ...                                            score="additive", **attention)
+        ...     x = np.concatenate([embedded, context[0]])
+        ...     return np.tanh(x @ cell["W_x"] + previous_state @ cell["W_s"] + cell["b_s"]), weights[0]
+        >>> check_bahdanau_step(step)
+        ✔ bahdanau_step: right state and weights on 3 cases, with padding in the source.
+    """
+    rng = np.random.default_rng(8)
+    cases = []
+    for emb, units, att, src_len, real in ((2, 3, 4, 4, 4), (4, 5, 6, 6, 3), (3, 4, 2, 5, 1)):
+        embedded, previous = rng.normal(size=emb), rng.normal(size=units)
+        keys = rng.normal(size=(src_len, units))
+        mask = np.arange(src_len) < real
+        attention = {"W1": rng.normal(size=(units, att)), "W2": rng.normal(size=(units, att)),
+                     "b": rng.normal(size=att), "v": rng.normal(size=att)}
+        cell = {"W_x": rng.normal(size=(emb + units, units)), "W_s": rng.normal(size=(units, units)),
+                "b_s": rng.normal(size=units)}
+        context, weights = reference.attention(previous[None], keys, mask=mask, score="additive", **attention)
+        state = np.tanh(np.concatenate([embedded, context[0]]) @ cell["W_x"] + previous @ cell["W_s"]
+                        + cell["b_s"])
+        cases.append((f"E={emb}, U={units}, S={src_len} with {src_len - real} padded",
+                      (embedded, previous, keys, mask, attention, cell), (state, weights[0])))
+    _run_cases(
+        "bahdanau_step",
+        fn,
+        cases,
+        "right state and weights on 3 cases, with padding in the source.",
+        "Hint: the query is the *previous* state; mask the scores before the softmax "
+        "(reference.attention does both when given mask=); the RNN input is [embedded; context].",
+        outputs=("state", "weights"),
+    )
+
+
+# -- The training chapter (05_3_training) -----------------------------------------------
+
+
+def _training_cases(seed):
+    rng = np.random.default_rng(seed)
+    cases = []
+    for batch, steps, vocab, padded in ((2, 4, 5, [1, 3]), (3, 6, 9, [0, 2, 5]), (1, 3, 4, [0])):
+        logits = rng.normal(size=(batch, steps, vocab)) * 3
+        targets = rng.integers(1, vocab, size=(batch, steps))
+        for row, n in enumerate(padded):  # the last n positions of each row are padding
+            if n:
+                targets[row, steps - n:] = 0
+        cases.append((f"logits {logits.shape} with padding", logits, targets))
+    return cases
+
+
+def check_masked_cross_entropy(fn):
+    """Check ``fn(logits, targets) -> float``: mean cross-entropy over real (non-zero) targets.
+
+    Example:
+        >>> def mine(logits, targets):
+        ...     log_p = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+        ...     real = targets != 0
+        ...     return -(np.take_along_axis(log_p, targets[..., None], -1)[..., 0] * real).sum() / real.sum()
+        >>> check_masked_cross_entropy(mine)
+        ✔ masked_cross_entropy: matches Keras' SparseCategoricalCrossentropy(ignore_class=0) on 3 cases.
+    """
+    from .metrics import masked_loss
+
+    loss = masked_loss()
+    cases = [(d, (logits, targets), float(loss(targets, logits.astype("float32"))))
+             for d, logits, targets in _training_cases(4)]
+    _run_cases("masked_cross_entropy", fn, cases,
+               "matches Keras' SparseCategoricalCrossentropy(ignore_class=0) on 3 cases.",
+               "Hint: log-softmax over the vocabulary, pick each target's entry, average over targets != 0 only.",
+               atol=1e-5)
+
+
+def check_masked_accuracy(fn):
+    """Check ``fn(logits, targets) -> float``: fraction of real targets predicted by the argmax.
+
+    Example:
+        >>> check_masked_accuracy(lambda l, t: ((l.argmax(-1) == t) & (t != 0)).sum() / (t != 0).sum())
+        ✔ masked_accuracy: matches the package's MaskedTokenAccuracy on 3 cases.
+    """
+    from .metrics import MaskedTokenAccuracy
+
+    cases = []
+    for description, logits, targets in _training_cases(5):
+        metric = MaskedTokenAccuracy()
+        metric.update_state(targets, logits)
+        cases.append((description, (logits, targets), float(metric.result())))
+    _run_cases("masked_accuracy", fn, cases, "matches the package's MaskedTokenAccuracy on 3 cases.",
+               "Hint: compare logits.argmax(axis=-1) with the targets, and count only positions where targets != 0.")
+
+
+def check_exact_match(fn):
+    """Check ``fn(hypotheses, references) -> float`` with several references per hypothesis.
+
+    Example:
+        >>> from seq2seq_attention.metrics import exact_match
+        >>> check_exact_match(exact_match)
+        ✔ exact_match: right on 3 cases, including several references and white space.
+    """
+    cases = [
+        ("one reference each", (["2015-03-03", "2015-03-04"], [["2015-03-03"], ["2015-03-05"]]), 0.5),
+        ("several references", (["ve .", "hola ."], [["vete .", "ve ."], ["adiós ."]]), 0.5),
+        ("white space at the ends", ([" 1999-12-31 "], [["1999-12-31"]]), 1.0),
+    ]
+    _run_cases("exact_match", fn, cases, "right on 3 cases, including several references and white space.",
+               "Hint: a hypothesis counts if its stripped text equals any of its stripped references.")

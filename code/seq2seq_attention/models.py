@@ -89,6 +89,7 @@ class Encoder(keras.layers.Layer):
         # Every size is known from the arguments, so all weights exist from the start.
         self.embedding.build()
         self.rnn.build((None, None, embedding_dim))
+        self.built = True
 
     def call(self, source_ids, training=None):
         mask = ops.not_equal(source_ids, 0)  # (batch, src_len)
@@ -146,6 +147,7 @@ class LuongDecoder(keras.layers.Layer):
         self.rnn.build((None, None, embedding_dim))
         self.combine.build((None, 2 * units))
         self.output_layer.build((None, units))
+        self.built = True
 
     def call(self, target_in_ids, encoder_states, source_mask, initial_state, training=None):
         """Teacher forcing: returns ``(logits, weights, final_state)`` with logits
@@ -279,6 +281,7 @@ class BahdanauDecoder(keras.layers.Layer):
         self.decoder_cell.build((None, embedding_dim))
         self.combine.build((None, 2 * units))
         self.output_layer.build((None, units))
+        self.built = True
 
     def call(self, target_in_ids, encoder_states, source_mask, initial_state, training=None):
         """Teacher forcing: returns ``(logits (batch, tgt_len, vocab), None, final_state)``."""

@@ -19,7 +19,7 @@ import keras
 import numpy as np
 
 from . import data
-from .decoding import greedy_decode
+from .decoding import beam_search, greedy_decode, sample_decode
 from .models import Seq2SeqAttention
 
 __all__ = ["Translation", "Translator"]
@@ -37,6 +37,8 @@ class Translation:
         target_tokens: the tokens the model wrote, ``[END]`` included.
         weights: ``(len(target_tokens), len(source_tokens))`` attention weights.
         log_prob: total log-probability of ``target_tokens``.
+        alternatives: with beam search, the n-best list as ``(text, log_prob,
+            normalized_score)`` tuples, best first (the first is ``text``).
     """
 
     source: str
@@ -45,6 +47,7 @@ class Translation:
     target_tokens: list
     weights: np.ndarray
     log_prob: float
+    alternatives: list = dataclasses.field(default_factory=list)
 
 
 @keras.saving.register_keras_serializable(package="seq2seq_attention")
@@ -124,33 +127,58 @@ class Translator(keras.Model):
         tokens = [self.target_vocabulary[i] for i in ids if i not in (data.PAD_ID, data.START_ID, data.END_ID)]
         return ("" if self.target_config["level"] == "character" else " ").join(tokens)
 
-    def translate(self, texts, method="greedy", max_length=None, batch_size=64):
+    def translate(self, texts, method="greedy", max_length=None, batch_size=64, beam_size=4, alpha=0.6,
+                  temperature=1.0, top_k=None, top_p=None, seed=0):
         """Translate a list of strings; returns a list of :class:`Translation`.
 
+        Args:
+            texts: the sentences.
+            method: ``"greedy"``, ``"beam"`` (with ``beam_size`` and length
+                normalisation ``alpha``) or ``"sample"`` (with ``temperature``,
+                ``top_k``, ``top_p`` and ``seed``); see :mod:`seq2seq_attention.decoding`.
+            max_length: most output tokens; each sentence is also bounded by
+                its source length (:func:`~seq2seq_attention.decoding.length_limits`).
+            batch_size: sentences decoded together.
+
         An empty or blank string translates to ``""`` with no tokens (the
-        model is not run for it). Unknown words become ``[UNK]``. Output
-        length is bounded by the source length (see
-        :func:`~seq2seq_attention.decoding.length_limits`).
+        model is not run for it). Unknown words become ``[UNK]``.
         """
-        if method != "greedy":
-            raise ValueError(f"Unknown decoding method {method!r}; this version has 'greedy'.")
+        if method not in ("greedy", "beam", "sample"):
+            raise ValueError(f"Unknown decoding method {method!r}; choose 'greedy', 'beam' or 'sample'.")
         texts = self._check_texts(texts)
         results = [Translation(t, "", [], [], np.zeros((0, 0)), 0.0) for t in texts]
         todo = [i for i, t in enumerate(texts) if t.strip()]
         for start in range(0, len(todo), batch_size):
             chunk = todo[start : start + batch_size]
             ids, source_tokens = self.encode_sources([texts[i] for i in chunk])
-            decoded = greedy_decode(self.seq2seq, ids, max_length=max_length)
+            if method == "beam":
+                found = beam_search(self.seq2seq, ids, beam_size=beam_size, alpha=alpha, max_length=max_length)
+                best = [(found.tokens[r, 0], found.scores[r, 0], found.weights[r, 0], found.lengths[r, 0])
+                        for r in range(len(chunk))]
+            else:
+                if method == "greedy":
+                    decoded = greedy_decode(self.seq2seq, ids, max_length=max_length)
+                else:
+                    decoded = sample_decode(self.seq2seq, ids, temperature=temperature, top_k=top_k, top_p=top_p,
+                                            seed=seed, max_length=max_length)
+                best = [(decoded.tokens[r], decoded.log_probs[r].sum(), decoded.weights[r], decoded.lengths[r])
+                        for r in range(len(chunk))]
             for row, i in enumerate(chunk):
-                n = int(decoded.lengths[row])
-                out_ids = decoded.tokens[row, :n]
+                tokens, log_prob, weights, n = best[row]
+                n = int(n)
+                alternatives = []
+                if method == "beam":
+                    alternatives = [(self._detokenize(found.tokens[row, k, : found.lengths[row, k]]),
+                                     float(found.scores[row, k]), float(found.normalized_scores[row, k]))
+                                    for k in range(found.tokens.shape[1])]
                 results[i] = Translation(
                     source=texts[i],
-                    text=self._detokenize(out_ids),
+                    text=self._detokenize(tokens[:n]),
                     source_tokens=source_tokens[row],
-                    target_tokens=[self.target_vocabulary[j] for j in out_ids],
-                    weights=decoded.weights[row, :n, : len(source_tokens[row])],
-                    log_prob=float(decoded.log_probs[row, :n].sum()),
+                    target_tokens=[self.target_vocabulary[j] for j in tokens[:n]],
+                    weights=weights[:n, : len(source_tokens[row])],
+                    log_prob=float(log_prob),
+                    alternatives=alternatives,
                 )
         return results
 

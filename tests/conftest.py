@@ -1,0 +1,34 @@
+"""Fixtures shared by several test files."""
+
+import keras
+import pytest
+
+from seq2seq_attention import data
+from seq2seq_attention.metrics import masked_loss
+from seq2seq_attention.models import Seq2SeqAttention
+from seq2seq_attention.translator import Translator
+
+PAIRS = [("go .", "ve ."), ("run !", "corre !"), ("i am cold .", "tengo frío ."),
+         ("the black cat .", "el gato negro ."), ("help me !", "¡ ayúdame !"), ("i see the cat .", "veo al gato .")]
+
+
+@pytest.fixture(scope="session")
+def memorised_pairs():
+    """The six pairs that ``trained_translator`` has learnt by heart."""
+    return list(PAIRS)
+
+
+@pytest.fixture(scope="session")
+def trained_translator():
+    """A translator that has memorised six pairs (a smoke test of the whole path)."""
+    keras.utils.set_random_seed(0)
+    source_vectorizer = data.make_vectorizer([s for s, _ in PAIRS])
+    target_vectorizer = data.make_vectorizer([t for _, t in PAIRS])
+    dataset = data.make_dataset(PAIRS, source_vectorizer, target_vectorizer, batch_size=6, shuffle=False)
+    model = Seq2SeqAttention(source_vectorizer.vocabulary_size(), target_vectorizer.vocabulary_size(),
+                             embedding_dim=16, units=32, decoder="bahdanau")
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss=masked_loss())
+    model.fit(dataset, epochs=80, verbose=0, shuffle=False)
+    return Translator(model, source_vectorizer, target_vectorizer)
+
+
