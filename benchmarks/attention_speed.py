@@ -20,9 +20,7 @@ This is a measurement, not a test: nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import time
 from pathlib import Path
@@ -31,6 +29,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import keras  # noqa: E402
+from report import write_report  # noqa: E402  (benchmarks/report.py)
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
@@ -117,25 +116,9 @@ def main():
                 print(f"{row['mode']:9s} {name:10s} src_len={src_len:3d}  forward {row['forward_ms']:8.3f} ms"
                       f"  forward+backward {row['forward_backward_ms']:8.3f} ms", flush=True)
 
-    report = {
-        "benchmark": "attention_speed",
-        "what": "median milliseconds per call of each attention layer (tf.function), forward and forward+backward",
-        "environment": {
-            "tensorflow": tf.__version__,
-            "keras": keras.__version__,
-            "numpy": np.__version__,
-            "python": platform.python_version(),
-            "machine": platform.machine(),
-            "cpu_count": os.cpu_count(),
-            "devices": [d.device_type for d in tf.config.list_physical_devices()],
-            "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
-        },
-        "settings": vars(args) | {"out": str(args.out)},
-        "results": results,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {args.out}")
+    write_report(args.out, "attention_speed",
+                 "median milliseconds per call of each attention layer (tf.function), forward and forward+backward",
+                 args, results)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,7 @@ downloads. A measurement, not a test.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -34,7 +32,7 @@ if "SEQ2SEQ_ATTENTION_DATA" not in os.environ and _SHARED.is_dir():
     os.environ["SEQ2SEQ_ATTENTION_DATA"] = str(_SHARED)
 
 import keras  # noqa: E402
-import tensorflow as tf  # noqa: E402
+from report import write_report  # noqa: E402  (benchmarks/report.py)
 
 from seq2seq_attention import data  # noqa: E402
 from seq2seq_attention.metrics import MaskedTokenAccuracy, evaluate_translator, masked_loss  # noqa: E402
@@ -113,19 +111,11 @@ def main():
         print(f"{decoder}: {budget.steps} steps in {wall:.0f} s wall; test BLEU {scores['bleu']:.1f}, "
               f"chrF {scores['chrf']:.1f} on {scores['sentences']} sentences", flush=True)
 
-    report = {
-        "benchmark": "bleu_budget",
-        "what": "test BLEU/chrF (sacreBLEU, greedy decoding) after a fixed CPU-time budget of training",
-        "environment": {"tensorflow": tf.__version__, "keras": keras.__version__, "python": platform.python_version(),
-                        "cpu_count": os.cpu_count(),
-                        "devices": [d.device_type for d in tf.config.list_physical_devices()]},
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
-                    | {"units": 256, "embedding_dim": 256, "vocab_size": 5000, "batch_size": 64, "max_length": 20},
-        "results": results,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(f"wrote {args.out}")
+    write_report(args.out, "bleu_budget",
+                 "test BLEU/chrF (sacreBLEU, greedy decoding) after a fixed CPU-time budget of training",
+                 args, results,
+                 model_sizes={"units": 256, "embedding_dim": 256, "vocab_size": 5000, "batch_size": 64,
+                              "max_length": 20})
 
 
 if __name__ == "__main__":

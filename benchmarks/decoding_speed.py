@@ -21,9 +21,7 @@ A measurement, not a test.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import time
 from pathlib import Path
@@ -32,6 +30,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import keras  # noqa: E402
+from report import write_report  # noqa: E402  (benchmarks/report.py)
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
@@ -106,20 +105,10 @@ def main():
               + (f"  ({row['ratio_to_teacher_forced_pass']:.1f}x a teacher-forced pass)" if method == "greedy" else ""),
               flush=True)
 
-    report = {
-        "benchmark": "decoding_speed",
-        "what": "batched decoding speed and quality on spa-eng test sentences; greedy vs teacher-forced pass",
-        "environment": {"tensorflow": tf.__version__, "keras": keras.__version__, "python": platform.python_version(),
-                        "cpu_count": os.cpu_count(),
-                        "devices": [d.device_type for d in tf.config.list_physical_devices()]},
-        "model": model.get_config() | {"name": None},
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-        "teacher_forced_pass_seconds": forward_seconds,
-        "results": rows,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {args.out}")
+    write_report(args.out, "decoding_speed",
+                 "batched decoding speed and quality on spa-eng test sentences; greedy vs teacher-forced pass",
+                 args, rows, model=model.get_config() | {"name": None},
+                 teacher_forced_pass_seconds=forward_seconds)
 
 
 if __name__ == "__main__":

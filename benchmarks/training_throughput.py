@@ -14,9 +14,7 @@ A measurement, not a test. Do not run two of these at once on a 2-core machine.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import time
 from pathlib import Path
@@ -25,6 +23,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import keras  # noqa: E402
+from report import write_report  # noqa: E402  (benchmarks/report.py)
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
@@ -90,19 +89,9 @@ def main():
             results.append(row)
             print(f"{decoder:9s} {attention:9s} {row['target_tokens_per_second']:8.0f} target tokens/s "
                   f"({row['steps_per_second']:.2f} steps/s, median of {args.repeats})", flush=True)
-    report = {
-        "benchmark": "training_throughput",
-        "what": "fit() throughput on random ids with spa-eng-like lengths: real target tokens per second",
-        "environment": {"tensorflow": tf.__version__, "keras": keras.__version__, "python": platform.python_version(),
-                        "cpu_count": os.cpu_count(),
-                        "devices": [d.device_type for d in tf.config.list_physical_devices()],
-                        "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS")},
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-        "results": results,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {args.out}")
+    write_report(args.out, "training_throughput",
+                 "fit() throughput on random ids with spa-eng-like lengths: real target tokens per second",
+                 args, results)
 
 
 if __name__ == "__main__":

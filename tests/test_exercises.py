@@ -40,7 +40,38 @@ CHECKERS = {
         lambda l, t: float(((l.argmax(-1) == t) & (t != 0)).sum() / (t != 0).sum()),
     ),
     "exact_match": (exercises.check_exact_match, lambda h, r: __import__("seq2seq_attention.metrics").metrics.exact_match(h, r)),
+    "length_penalty": (exercises.check_length_penalty, lambda n, a: ((5 + np.asarray(n)) / 6) ** a),
+    "beam_step": (exercises.check_beam_step, lambda s, lp, k: beam_step(s, lp, k)),
+    "top_p_filter": (exercises.check_top_p_filter, lambda p, top_p: top_p_filter(p, top_p)),
+    "greedy_decode": (exercises.check_greedy_decode, lambda f, start, end, n: greedy(f, start, end, n)),
 }
+
+
+def beam_step(scores, log_probs, k, add_scores=True):
+    candidates = ((scores[:, None] if add_scores else 0) + log_probs).ravel()
+    best = np.argsort(-candidates)[:k]
+    return best // log_probs.shape[1], best % log_probs.shape[1], (scores[:, None] + log_probs).ravel()[best]
+
+
+def top_p_filter(probs, p, inclusive=False):
+    order = np.argsort(-probs)
+    mass = np.cumsum(probs[order]) - (0 if inclusive else probs[order])
+    keep = order[mass < p] if not inclusive else order[mass <= p]
+    kept = np.zeros_like(probs)
+    kept[keep] = probs[keep]
+    return kept / kept.sum()
+
+
+def greedy(next_log_probs, start_id, end_id, max_length, keep_end=True, bounded=True):
+    tokens, previous = [], start_id
+    while len(tokens) < max_length or not bounded:
+        previous = int(np.argmax(next_log_probs(previous)))
+        if previous == end_id:
+            if keep_end:
+                tokens.append(previous)
+            break
+        tokens.append(previous)
+    return np.array(tokens)
 
 
 def bahdanau_step(embedded, previous_state, keys, mask, attention, cell, query=None):
@@ -62,6 +93,10 @@ WRONG = {
     "masked_cross_entropy": lambda l, t: float(-(l - np.log(np.exp(l).sum(-1, keepdims=True))).max(-1).mean()),  # padding counted
     "masked_accuracy": lambda l, t: float((l.argmax(-1) == t).mean()),  # padding counted
     "exact_match": lambda h, r: sum(x in refs for x, refs in zip(h, r)) / len(h),  # no strip
+    "length_penalty": lambda n, a: (np.asarray(n) / 6) ** a,  # forgets the 5
+    "beam_step": lambda s, lp, k: beam_step(s, lp, k, add_scores=False),  # ranks by the last token only
+    "top_p_filter": lambda p, top_p: top_p_filter(p, top_p, inclusive=True),  # drops the token crossing p
+    "greedy_decode": lambda f, start, end, n: greedy(f, start, end, n, keep_end=False),  # drops [END]
 }
 
 
@@ -132,3 +167,27 @@ def test_wrong_number_of_outputs_is_reported(capsys):
     assert capsys.readouterr().out.startswith("✘ bahdanau_step: wrong result")
     exercises.check_encoder_output_shapes(lambda *args: (1, 2, 3))
     assert capsys.readouterr().out.startswith("✘ encoder_output_shapes: wrong shapes")
+
+
+def test_greedy_decode_that_never_stops_is_reported(capsys):
+    exercises.check_greedy_decode(lambda f, start, end, n: greedy(f, start, end, n, bounded=False))
+    out = capsys.readouterr().out
+    assert out.startswith("✘ greedy_decode:") and "does not stop" in out and "max_length" in out
+
+
+def test_decoding_references_agree_with_the_package():
+    """The beam step's reference matches beam_search's candidates; the nucleus matches sample_decode's filter."""
+    import tensorflow as tf
+
+    from seq2seq_attention.decoding import _filter_logits
+
+    rng = np.random.default_rng(0)
+    probs = rng.dirichlet(np.ones(9), size=4)
+    for p in (0.3, 0.8, 0.95):
+        kept = _filter_logits(tf.constant(np.log(probs), tf.float32), tf.constant(9), tf.constant(p)).numpy()
+        package = tf.nn.softmax(kept).numpy()
+        np.testing.assert_allclose(np.stack([exercises._top_p(row, p) for row in probs]), package, atol=1e-5)
+    scores, log_probs = np.array([-0.5, -1.0]), np.log(rng.dirichlet(np.ones(5), size=2))
+    parents, tokens, best = exercises._beam_step(scores, log_probs, 4)
+    np.testing.assert_allclose(best, scores[parents] + log_probs[parents, tokens])
+    assert np.all(np.diff(best) <= 0)

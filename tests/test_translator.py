@@ -6,7 +6,6 @@ import pytest
 
 from seq2seq_attention import data
 from seq2seq_attention.decoding import greedy_decode, length_limits
-from seq2seq_attention.metrics import masked_loss
 from seq2seq_attention.models import Seq2SeqAttention
 from seq2seq_attention.translator import Translator
 

@@ -46,7 +46,6 @@ import importlib.resources
 import json
 import os
 import re
-import sys
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
