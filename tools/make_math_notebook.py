@@ -8,13 +8,8 @@ notebook to store outputs::
     .venv/bin/python tools/execute_notebooks.py chapters/04_math.ipynb
 """
 
-from pathlib import Path
-
-import nbformat
-
+from notebook_writer import CODE, MD, write_notebook
 from setup_cell import SETUP_CELL
-
-MD, CODE = "markdown", "code"
 
 cells = [
 (MD, r"""# The math of attention
@@ -467,15 +462,5 @@ parameters for the freedom to compare vectors of different sizes, or to weigh so
 Next, the practice chapters put these layers inside an encoder–decoder and train them."""),
 ]
 
-nb = nbformat.v4.new_notebook()
-nb.metadata = {
-    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-    "language_info": {"name": "python"},
-    "colab": {"provenance": []},
-}
-for kind, source in cells:
-    maker = nbformat.v4.new_markdown_cell if kind == MD else nbformat.v4.new_code_cell
-    nb.cells.append(maker(source))
-out = Path(__file__).resolve().parent.parent / "chapters" / "04_math.ipynb"
-nbformat.write(nb, out)
-print("wrote", out)
+if __name__ == "__main__":
+    write_notebook(cells, "04_math")

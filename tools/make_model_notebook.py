@@ -12,13 +12,8 @@ runs in well under a minute on a CPU. Cells that print timings are not marked
 ``NBVAL_CHECK_OUTPUT``.
 """
 
-from pathlib import Path
-
-import nbformat
-
+from notebook_writer import CODE, MD, write_notebook
 from setup_cell import SETUP_CELL
-
-MD, CODE = "markdown", "code"
 
 cells = [
 (MD, r"""# Practice: the Keras model
@@ -556,18 +551,5 @@ Next, {doc}`05_3_training` trains both decoders on the dates task and compares w
 ]
 
 
-def main():
-    nb = nbformat.v4.new_notebook()
-    nb.metadata = {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    }
-    nb.cells = [nbformat.v4.new_markdown_cell(src) if kind == MD else nbformat.v4.new_code_cell(src)
-                for kind, src in cells]
-    path = Path(__file__).resolve().parent.parent / "chapters" / "05_2_model.ipynb"
-    nbformat.write(nb, path)
-    print(f"wrote {path}")
-
-
 if __name__ == "__main__":
-    main()
+    write_notebook(cells, "05_2_model")

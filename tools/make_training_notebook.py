@@ -4,13 +4,8 @@
     SEQ2SEQ_ATTENTION_DATA=../shared/data .venv/bin/python tools/execute_notebooks.py chapters/05_3_training.ipynb
 """
 
-from pathlib import Path
-
-import nbformat
-
+from notebook_writer import CODE, MD, write_notebook
 from setup_cell import SETUP_CELL
-
-MD, CODE = "markdown", "code"
 
 cells = [
 (MD, r"""# Training
@@ -307,15 +302,5 @@ def exact_match(hypotheses, references):
 Next: decoding, where greedy search meets beam search."""),
 ]
 
-nb = nbformat.v4.new_notebook()
-nb.metadata = {
-    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-    "language_info": {"name": "python"},
-    "colab": {"provenance": []},
-}
-for kind, source in cells:
-    maker = nbformat.v4.new_markdown_cell if kind == MD else nbformat.v4.new_code_cell
-    nb.cells.append(maker(source))
-out = Path(__file__).resolve().parent.parent / "chapters" / "05_3_training.ipynb"
-nbformat.write(nb, out)
-print("wrote", out)
+if __name__ == "__main__":
+    write_notebook(cells, "05_3_training")
