@@ -40,13 +40,14 @@ from seq2seq_attention.metrics import corpus_bleu, corpus_chrf, group_references
 
 
 def median_time(fn, repeats):
-    fn()  # warm-up: tracing
+    """Median seconds of ``repeats`` calls after a warm-up call (tracing); also the warm-up's result."""
+    result = fn()
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(times), result
 
 
 def main():
@@ -88,11 +89,10 @@ def main():
                 texts += [translator._detokenize(out.tokens[r, 0, : out.lengths[r, 0]]) for r in range(len(source))]
         return texts
 
-    forward_seconds = median_time(teacher_forced, args.repeats)
+    forward_seconds, _ = median_time(teacher_forced, args.repeats)
     rows = []
     for method, k in [("greedy", None)] + [("beam", k) for k in args.beams]:
-        seconds = median_time(lambda: translate(method, k), args.repeats)
-        texts = translate(method, k)
+        seconds, texts = median_time(lambda: translate(method, k), args.repeats)
         row = {"method": method if k is None else f"beam{k}", "beam_size": k, "seconds": seconds,
                "sentences_per_second": len(sources) / seconds,
                "bleu": corpus_bleu(texts, references), "chrf": corpus_chrf(texts, references),
