@@ -88,5 +88,11 @@ def export_translator(translator, path, beam_size=4):
     archive.add_endpoint("greedy", greedy, input_signature=[tf.TensorSpec([None], tf.string)])
     archive.add_endpoint("beam", beam, input_signature=[tf.TensorSpec([None], tf.string),
                                                         tf.TensorSpec([], tf.float32)])
-    archive.write_out(str(path), verbose=False)
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")  # SavedModel writing logs "Assets written to ..." at INFO on stderr
+    try:
+        archive.write_out(str(path), verbose=False)
+    finally:
+        logger.setLevel(level)
     return path
