@@ -56,7 +56,9 @@ TODO (lead): the English–Spanish figures are missing. Run `benchmarks/decoding
     else:
         length = "with the length penalty, wider beams do not drift towards shorter translations"
     return f"""On real sentences the search has more to do. `benchmarks/decoding_speed.py` decodes
-{settings['sentences']:,} English–Spanish test sentences in batches of {settings['batch']} with a trained
+{settings['sentences']:,} English–Spanish test sentences (Tatoeba, CC-BY 2.0 (France):
+[www.manythings.org/anki](https://www.manythings.org/anki) and [tatoeba.org](https://tatoeba.org))
+in batches of {settings['batch']} with a trained
 {model['decoder']} model ({model['units']} units) on {machine}, with $\\alpha = {settings['alpha']}$:
 
 {chr(10).join(table)}
