@@ -13,6 +13,17 @@ PAIRS = [("go .", "ve ."), ("run !", "corre !"), ("i am cold .", "tengo frío ."
 
 
 @pytest.fixture(scope="session")
+def dates_run(tmp_path_factory):
+    """A run folder of ``seq2seq-attention train --data dates --profile quick`` (about 3 CPU-minutes):
+    the English-dates translator at ``dates_run / "translator.keras"``, trained once per session."""
+    from seq2seq_attention import cli
+
+    folder = tmp_path_factory.mktemp("dates") / "run"
+    assert cli.main(["train", "--data", "dates", "--out", str(folder), "--profile", "quick"]) == 0
+    return folder
+
+
+@pytest.fixture(scope="session")
 def memorised_pairs():
     """The six pairs that ``trained_translator`` has learnt by heart."""
     return list(PAIRS)

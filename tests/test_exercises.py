@@ -1,9 +1,11 @@
 """The exercise checkers: right answers pass, wrong or missing ones fail with a clear line."""
 
+import itertools
+
 import numpy as np
 import pytest
 
-from seq2seq_attention import exercises, reference
+from seq2seq_attention import alignment, exercises, reference
 
 
 def not_done(*args):
@@ -44,7 +46,136 @@ CHECKERS = {
     "beam_step": (exercises.check_beam_step, lambda s, lp, k: beam_step(s, lp, k)),
     "top_p_filter": (exercises.check_top_p_filter, lambda p, top_p: top_p_filter(p, top_p)),
     "greedy_decode": (exercises.check_greedy_decode, lambda f, start, end, n: greedy(f, start, end, n)),
+    "oov_rate": (exercises.check_oov_rate, lambda tokens, vocab: sum(t not in vocab for t in tokens) / len(tokens)),
+    "grow_output_layer": (exercises.check_grow_output_layer, lambda *args: exercises._grow_output_layer(*args)),
+    "warmup_cosine": (exercises.check_warmup_cosine, lambda *args: warmup_cosine(*args)),
+    # The background chapter (01_background)
+    "fixed_vector": (exercises.check_fixed_vector, lambda *args: rnn_final_state(*args)),
+    "reverse_alignment": (exercises.check_reverse_alignment, lambda n: np.eye(n)[::-1]),
+    "exact_match_by_length": (exercises.check_exact_match_by_length, lambda *args: exact_match_by_length(*args)),
+    # The FAQ chapter (09_faq)
+    "quadratic_fit": (exercises.check_quadratic_fit, lambda n, t: tuple(np.polyfit(n, t, 2))),
+    "padding_mask": (exercises.check_padding_mask, lambda lengths, n: np.arange(n)[None] < np.asarray(lengths)[:, None]),
+    "local_mask": (exercises.check_local_mask, lambda n, w: np.abs(np.subtract.outer(np.arange(n), np.arange(n))) <= w),
+    "soft_lookup": (exercises.check_soft_lookup, lambda q, k, v, T: soft_lookup(q, k, v, T)),
+    "sequence_log_prob": (exercises.check_sequence_log_prob, lambda lp, y, s: sequence_log_prob(lp, y, s)),
+    "best_sequence": (exercises.check_best_sequence, lambda lp, s, e, n: best_sequence(lp, s, e, n)),
+    "decoder_step_shapes": (exercises.check_decoder_step_shapes, lambda *args: decoder_step_shapes(*args)),
+    "luong_step": (exercises.check_luong_step, lambda *args: luong_step(*args)),
+    "next_token": (exercises.check_next_token, lambda logits, t, n: next_token(logits, t, n)),
+    # The applications chapter (06_applications)
+    "sort_positions": (exercises.check_sort_positions, lambda s: sorted(range(len(s)), key=lambda i: (s[i], i))),
+    "pointing_accuracy": (exercises.check_pointing_accuracy, lambda *args: alignment.pointing_accuracy(*args)),
+    "attention_entropy": (exercises.check_attention_entropy, lambda w: alignment.attention_entropy(w)),
+    # The tools chapter (07_tools)
+    "clipped_precision": (exercises.check_clipped_precision, lambda h, r, n: exercises._clipped_precision(h, r, n)),
+    "brevity_penalty": (exercises.check_brevity_penalty, lambda c, r: sacrebleu_brevity_penalty(c, r)),
+    "signature_differences": (exercises.check_signature_differences, lambda a, b: exercises._signature_differences(a, b)),
+    # The future directions chapter (08_future)
+    "split_heads": (exercises.check_split_heads,
+                    lambda x, h: x.reshape(x.shape[0], x.shape[1], h, -1).transpose(0, 2, 1, 3)),
+    "sinusoidal_encoding": (exercises.check_sinusoidal_encoding, lambda n, d: sinusoidal(n, d)),
+    "causal_attention": (exercises.check_causal_attention, lambda q, k, v: causal_attention(q, k, v)),
 }
+
+
+def sinusoidal(length, depth, two_i=True):
+    i = np.arange(0, depth, 2) if two_i else np.arange(depth // 2)
+    angles = np.arange(length)[:, None] / 10000 ** (i / depth)
+    return np.stack([np.sin(angles), np.cos(angles)], axis=-1).reshape(length, depth)
+
+
+def causal_attention(q, k, v, mask_first=True):
+    scores = q @ k.T / np.sqrt(k.shape[-1])
+    future = ~np.tril(np.ones(scores.shape, bool))
+    if mask_first:
+        scores = np.where(future, -np.inf, scores)
+    weights = np.exp(scores - scores.max(-1, keepdims=True))
+    weights = weights / weights.sum(-1, keepdims=True)
+    if not mask_first:
+        weights = np.where(future, 0.0, weights)
+    return weights @ v, weights
+
+
+def sacrebleu_brevity_penalty(c, r):
+    """sacreBLEU's own brevity penalty: the checker must agree with the tool the course uses."""
+    from sacrebleu.metrics.bleu import BLEU
+
+    return BLEU.compute_bleu([1] * 4, [1] * 4, c, r).bp
+
+
+def soft_lookup(query, keys, values, temperature, stable=True):
+    scaled = keys @ query / temperature
+    exp = np.exp(scaled - (scaled.max() if stable else 0))
+    weights = exp / exp.sum()
+    return weights @ values, weights
+
+
+def sequence_log_prob(log_probs, tokens, start_id, with_start=True):
+    pairs = zip([start_id] + list(tokens[:-1]), tokens) if with_start else zip(tokens[:-1], tokens[1:])
+    return float(sum(log_probs[a, b] for a, b in pairs))
+
+
+def best_sequence(log_probs, start_id, end_id, max_length, exhaustive=True):
+    if not exhaustive:  # greedy decoding
+        tokens, previous = [], start_id
+        while len(tokens) < max_length:
+            allowed = log_probs[previous].copy()
+            allowed[start_id] = -np.inf
+            if len(tokens) + 1 == max_length:
+                return np.array(tokens + [end_id])
+            previous = int(np.argmax(allowed))
+            tokens.append(previous)
+            if previous == end_id:
+                break
+        return np.array(tokens)
+    words = [w for w in range(len(log_probs)) if w not in (start_id, end_id)]
+    candidates = [list(p) + [end_id] for n in range(max_length) for p in itertools.product(words, repeat=n)]
+    return np.array(max(candidates, key=lambda y: sequence_log_prob(log_probs, y, start_id)))
+
+
+def decoder_step_shapes(batch, src_len, embedding_dim, units, vocab, decoder, with_context=True):
+    extra = units if decoder == "bahdanau" and with_context else 0
+    return {"rnn_input": (batch, embedding_dim + extra), "state": (batch, units), "weights": (batch, src_len),
+            "context": (batch, units), "combine_input": (batch, 2 * units), "logits": (batch, vocab)}
+
+
+def luong_step(previous_id, state, keys, mask, weights, query_with_new_state=True):
+    def sigmoid(a):
+        return 1 / (1 + np.exp(-a))
+
+    gru, att = weights["gru"], weights["attention"]
+    x_z, x_r, x_h = np.split(weights["embedding"][previous_id] @ gru["kernel"] + gru["bias"][0], 3)
+    h_z, h_r, h_h = np.split(state @ gru["recurrent_kernel"] + gru["bias"][1], 3)
+    z, r = sigmoid(x_z + h_z), sigmoid(x_r + h_r)
+    new_state = z * state + (1 - z) * np.tanh(x_h + r * h_h)
+    query = new_state if query_with_new_state else state
+    attention = reference.softmax(reference.additive_scores(query[None], keys, **att)[0], mask)
+    combined = np.tanh(np.concatenate([attention @ keys, new_state]) @ weights["W_c"])
+    return combined @ weights["W_out"] + weights["b_out"], new_state, attention
+
+
+def next_token(logits, step, limit, rules=True):
+    allowed = np.array(logits, dtype=float)
+    if rules:
+        allowed[[0, 2]] = -np.inf
+        if step + 1 >= limit:
+            return 3
+    return int(np.argmax(allowed))
+
+
+def rnn_final_state(embedded, W_x, W_h, b, last=True):
+    states = [np.zeros(W_h.shape[0])]
+    for x in embedded:
+        states.append(np.tanh(x @ W_x + states[-1] @ W_h + b))
+    return states[-1] if last else states[1]
+
+
+def exact_match_by_length(sources, hypotheses, references, edges, empty=np.nan):
+    lengths = np.array([len(s) for s in sources])
+    right = np.array([h == r for h, r in zip(hypotheses, references)], float)
+    return np.array([right[(lengths >= lo) & (lengths < hi)].mean() if ((lengths >= lo) & (lengths < hi)).any()
+                     else empty for lo, hi in zip(edges[:-1], edges[1:])])
 
 
 def beam_step(scores, log_probs, k, add_scores=True):
@@ -74,6 +205,13 @@ def greedy(next_log_probs, start_id, end_id, max_length, keep_end=True, bounded=
     return np.array(tokens)
 
 
+def warmup_cosine(step, peak, total, warmup):
+    if step < warmup:
+        return peak * step / warmup
+    progress = min((step - warmup) / (total - warmup), 1.0)
+    return peak * 0.5 * (1 + np.cos(np.pi * progress))
+
+
 def bahdanau_step(embedded, previous_state, keys, mask, attention, cell, query=None):
     query = previous_state if query is None else query
     context, weights = reference.attention(query[None], keys, mask=mask, score="additive", **attention)
@@ -97,6 +235,33 @@ WRONG = {
     "beam_step": lambda s, lp, k: beam_step(s, lp, k, add_scores=False),  # ranks by the last token only
     "top_p_filter": lambda p, top_p: top_p_filter(p, top_p, inclusive=True),  # drops the token crossing p
     "greedy_decode": lambda f, start, end, n: greedy(f, start, end, n, keep_end=False),  # drops [END]
+    "oov_rate": lambda tokens, vocab: len(set(tokens) - set(vocab)) / len(set(tokens)),  # distinct tokens
+    "grow_output_layer": lambda kernel, bias, unk, k: (  # copies [UNK] but does not share its probability
+        np.concatenate([kernel, np.repeat(kernel[:, unk:unk + 1], k, 1)], 1), np.concatenate([bias, np.full(k, bias[unk])])),
+    "warmup_cosine": lambda step, peak, total, warmup: warmup_cosine(step, peak, total, 0),  # no warm-up
+    "fixed_vector": lambda *args: rnn_final_state(*args, last=False),  # returns the first state
+    "reverse_alignment": lambda n: np.eye(n),  # copies instead of reversing
+    "exact_match_by_length": lambda *args: exact_match_by_length(*args, empty=0.0),  # 0 for an empty range
+    "quadratic_fit": lambda n, t: tuple(np.polyfit(n, t, 2))[::-1],  # (c, b, a)
+    "padding_mask": lambda lengths, n: np.arange(n)[None] <= np.asarray(lengths)[:, None],  # one too many
+    "local_mask": lambda n, w: np.abs(np.subtract.outer(np.arange(n), np.arange(n))) < w,  # excludes the edge
+    "soft_lookup": lambda q, k, v, T: soft_lookup(q, k, v, T, stable=False),  # overflows at a low temperature
+    "sequence_log_prob": lambda lp, y, s: sequence_log_prob(lp, y, s, with_start=False),  # skips the first token
+    "best_sequence": lambda lp, s, e, n: best_sequence(lp, s, e, n, exhaustive=False),  # greedy
+    "decoder_step_shapes": lambda *args: decoder_step_shapes(*args, with_context=False),  # Bahdanau reads no context
+    "luong_step": lambda *args: luong_step(*args, query_with_new_state=False),  # attends with the old state
+    "next_token": lambda logits, t, n: next_token(logits, t, n, rules=False),  # may choose padding
+    "sort_positions": lambda s: sorted(range(len(s)), key=lambda i: (s[i], -i)),  # not stable
+    "pointing_accuracy": lambda w, src, tgt: float(np.mean([src[int(np.argmax(r))] == t for r, t in zip(w, tgt)])),  # counts [END]
+    "attention_entropy": lambda w: -(w * np.log(w)).sum(-1),  # nan for zero weights
+    "clipped_precision": lambda h, r, n: (  # not clipped
+        sum(tuple(h[i:i + n]) in {tuple(r[j:j + n]) for j in range(len(r) - n + 1)} for i in range(len(h) - n + 1)),
+        max(len(h) - n + 1, 0)),
+    "brevity_penalty": lambda c, r: 1.0 if c > r else float(np.exp(1 - c / r)),  # c / r instead of r / c
+    "signature_differences": lambda a, b: [] if a == b else ["all"],  # does not read the fields
+    "split_heads": lambda x, h: x.reshape(x.shape[0], h, x.shape[1], -1),  # no transpose: mixes positions
+    "sinusoidal_encoding": lambda n, d: sinusoidal(n, d, two_i=False),  # exponent i / depth, not 2i / depth
+    "causal_attention": lambda q, k, v: causal_attention(q, k, v, mask_first=False),  # masks after the softmax
 }
 
 
@@ -191,3 +356,36 @@ def test_decoding_references_agree_with_the_package():
     parents, tokens, best = exercises._beam_step(scores, log_probs, 4)
     np.testing.assert_allclose(best, scores[parents] + log_probs[parents, tokens])
     assert np.all(np.diff(best) <= 0)
+
+
+def test_decoder_step_shapes_agree_with_the_package_decoders():
+    from seq2seq_attention.models import BahdanauDecoder, LuongDecoder
+
+    batch, src_len, emb, units, vocab = 2, 7, 8, 16, 30
+    keys, mask = np.ones((batch, src_len, units), "float32"), np.ones((batch, src_len), bool)
+    for name, decoder in (("luong", LuongDecoder(vocab, emb, units)), ("bahdanau", BahdanauDecoder(vocab, emb, units))):
+        cell = decoder.rnn.cell if name == "luong" else decoder.decoder_cell.rnn_cell
+        logits, state, weights = decoder.step(np.array([2, 2]), [np.zeros((batch, units), "float32")], keys, mask)
+        expected = CHECKERS["decoder_step_shapes"][1](batch, src_len, emb, units, vocab, name)
+        assert (batch, cell.kernel.shape[0]) == expected["rnn_input"]
+        assert (batch, decoder.combine.kernel.shape[0]) == expected["combine_input"]
+        assert tuple(logits.shape) == expected["logits"] and tuple(state[0].shape) == expected["state"]
+        assert tuple(weights.shape) == expected["weights"]
+
+
+def test_tools_references_agree_with_sacrebleu():
+    """The clipped counts and signature fields of the tools chapter are sacreBLEU's own."""
+    import sacrebleu
+
+    hypothesis, reference_ = "the cat the cat on the mat", "the cat is on the mat"
+    stats = sacrebleu.metrics.BLEU(tokenize="none").corpus_score([hypothesis], [[reference_]])
+    for n in range(1, 5):
+        assert exercises._clipped_precision(hypothesis.split(), reference_.split(), n) == (
+            stats.counts[n - 1], stats.totals[n - 1])
+    bleu = sacrebleu.metrics.BLEU()
+    bleu.corpus_score([hypothesis], [[reference_]])
+    lowercase = sacrebleu.metrics.BLEU(lowercase=True, tokenize="intl")
+    lowercase.corpus_score([hypothesis], [[reference_]])
+    fields = exercises._signature_fields(str(bleu.get_signature()))
+    assert {"nrefs", "case", "tok", "version"} <= set(fields)
+    assert exercises._signature_differences(str(bleu.get_signature()), str(lowercase.get_signature())) == ["case", "tok"]

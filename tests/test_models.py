@@ -120,7 +120,7 @@ def test_no_mask_warnings_anywhere():
     "kwargs, message",
     [
         ({"decoder": "transformer"}, r"decoder must be one of \['bahdanau', 'luong'\]; got 'transformer'"),
-        ({"attention": "cosine"}, r"attention must be one of \['additive', 'dot', 'general', 'scaled_dot'\]"),
+        ({"attention": "cosine"}, r"attention must be one of \['additive', 'dot', 'general', 'none', 'scaled_dot'\]"),
         ({"cell": "rnn"}, r"cell must be one of \['gru', 'lstm'\]; got 'rnn'"),
         ({"units": 0}, r"units must be a positive integer; got 0"),
     ],

@@ -544,6 +544,24 @@ exported = [s.decode() for s in
 print("beam signature equals the Translator:",
       exported == [r.text for r in translator.translate(texts, method="beam",
                                                          beam_size=4, alpha=0.6)])"""),
+(MD, r"""## Explore it yourself
+
+The **attention explorer** puts this chapter in one place. Type a date (or, with an English–Spanish
+translator, a sentence) and press Enter or *Translate*; choose greedy decoding or beam search and the
+beam size. You see the translation, its attention heatmap and, with beam search, the beam's
+hypotheses (the `alternatives` above). The *Step* slider and the *previous* / *next* buttons reveal
+the output one token at a time: the step's row of attention weights is outlined in red, and the rows
+not written yet are faded.
+
+It needs a running kernel: run this notebook in Colab or Jupyter. On this website you see a static
+rendering of it instead, for the date below.
+
+Things to try: a date with a typo in the month's name; a two-digit year; the same date with beam
+sizes 1 and 8; step through a date and watch the attention move along the input as each character of
+the output is written."""),
+(CODE, """from seq2seq_attention.explorer import AttentionExplorer
+
+AttentionExplorer(translator, "saturday 21 june 1987", method="beam", beam_size=4)"""),
 (MD, r"""## Exercises
 
 :::{exercise} The length penalty

@@ -5,16 +5,21 @@ Modules are named for what they do:
 - :mod:`~seq2seq_attention.attention`: the attention layers (Keras 3);
 - :mod:`~seq2seq_attention.reference`: the same computations in plain numpy;
 - :mod:`~seq2seq_attention.plots`: attention heatmaps and weight plots;
+- :mod:`~seq2seq_attention.alignment`: attention maps as numbers (pointing accuracy, entropy);
 - :mod:`~seq2seq_attention.data`: corpora (download with sha256, any TSV), cleaning,
   the split by source sentence, vocabularies and ``tf.data`` pipelines;
 - :mod:`~seq2seq_attention.dates`: the synthetic dates -> ISO 8601 task;
+- :mod:`~seq2seq_attention.tasks`: synthetic copy, reverse and sort tasks of controlled length;
 - :mod:`~seq2seq_attention.models`: encoder, Luong and Bahdanau decoders, the model;
 - :mod:`~seq2seq_attention.training`: profiles, callbacks, resumable ``train``;
 - :mod:`~seq2seq_attention.metrics`: masked loss and accuracy, BLEU/chrF, exact match;
 - :mod:`~seq2seq_attention.decoding`: greedy decoding, sampling, beam search;
+- :mod:`~seq2seq_attention.toy_models`: a table-driven stand-in model for decoding by hand;
 - :mod:`~seq2seq_attention.translator`: strings in, strings out, one ``.keras`` file;
+- :mod:`~seq2seq_attention.transformer`: multi-head attention and a small Transformer;
+- :mod:`~seq2seq_attention.finetune`: fine-tuning a saved translator on a new domain;
 - :mod:`~seq2seq_attention.export`: a SavedModel with string signatures;
-- :mod:`~seq2seq_attention.cli`: ``seq2seq-attention train | translate | evaluate``;
+- :mod:`~seq2seq_attention.cli`: ``seq2seq-attention train | finetune | translate | evaluate | export``;
 - :mod:`~seq2seq_attention.exercises`: checkers for the chapters' exercises.
 
 Importing the package (before TensorFlow) quietens TensorFlow's C++ start-up
@@ -38,13 +43,14 @@ from .attention import (  # noqa: E402
     BaseAttention,
     DotAttention,
     GeneralAttention,
+    NoAttention,
     ScaledDotProductAttention,
     masked_softmax,
 )
 
 # Importing these registers their Keras-serializable classes, so that
 # keras.saving.load_model("translator.keras") works after `import seq2seq_attention`.
-from . import data, metrics, models, training, translator  # noqa: E402,F401
+from . import data, metrics, models, training, transformer, translator  # noqa: E402,F401
 from .models import Seq2SeqAttention  # noqa: E402
 from .translator import Translator  # noqa: E402
 
@@ -55,6 +61,7 @@ __all__ = [
     "BaseAttention",
     "DotAttention",
     "GeneralAttention",
+    "NoAttention",
     "ScaledDotProductAttention",
     "masked_softmax",
     "Seq2SeqAttention",

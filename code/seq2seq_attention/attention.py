@@ -49,6 +49,7 @@ __all__ = [
     "DotAttention",
     "GeneralAttention",
     "ScaledDotProductAttention",
+    "NoAttention",
     "masked_softmax",
     "get_attention",
     "ATTENTION_SCORES",
@@ -397,11 +398,64 @@ class GeneralAttention(BaseAttention):
         return config
 
 
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class NoAttention(BaseAttention):
+    """No attention at all: a zero context and all-zero weights. No weights.
+
+    With ``attention="none"`` a :class:`~seq2seq_attention.models.Seq2SeqAttention`
+    becomes the classic fixed-vector encoder-decoder (Sutskever et al., 2014;
+    Cho et al., 2014): the decoder learns about the source only through the
+    encoder's final state, its initial state. The layer keeps the interface of
+    the others, so training, decoding and saving work unchanged; it is the
+    baseline that shows what attention adds.
+
+    Example:
+        >>> import numpy as np
+        >>> context, weights = NoAttention()(np.ones((2, 4), "float32"), np.ones((2, 5, 6), "float32"))
+        >>> tuple(context.shape), tuple(weights.shape)
+        ((2, 6), (2, 5))
+        >>> float(np.abs(context).sum()), float(np.abs(weights).sum())
+        (0.0, 0.0)
+    """
+
+    def build(self, query_shape, keys_shape, values_shape=None):
+        self._check_shapes(tuple(query_shape), tuple(keys_shape))
+
+    def score_projected(self, query, projected_keys):
+        # Zeros of shape (batch, tgt_len, src_len), built from the inputs' shapes.
+        return ops.zeros_like(query[..., :1]) * ops.expand_dims(ops.zeros_like(projected_keys[..., 0]), 1)
+
+    def call(self, query, keys, values=None, mask=None, keys_mask=None, projected_keys=None):
+        """Returns ``(context, weights)``, both zero, with the shapes of the other layers'."""
+        if values is None:
+            values = keys
+        if mask is None:
+            mask = keys_mask
+        self._check_shapes(
+            tuple(query.shape),
+            tuple(keys.shape),
+            tuple(values.shape),
+            None if mask is None else tuple(mask.shape),
+        )
+        single_step = len(query.shape) == 2
+        if single_step:
+            query = ops.expand_dims(query, 1)  # (batch, 1, query_dim)
+        weights = ops.cast(self.score_projected(query, keys), values.dtype)  # (batch, tgt_len, src_len): 0
+        context = ops.zeros_like(query[..., :1]) * ops.expand_dims(
+            ops.zeros_like(values[:, 0, :]), 1)  # (batch, tgt_len, value_dim): 0
+        context = ops.cast(context, values.dtype)
+        if single_step:
+            context = ops.squeeze(context, 1)  # (batch, value_dim)
+            weights = ops.squeeze(weights, 1)  # (batch, src_len)
+        return context, weights
+
+
 ATTENTION_SCORES = {
     "additive": AdditiveAttention,
     "dot": DotAttention,
     "general": GeneralAttention,
     "scaled_dot": ScaledDotProductAttention,
+    "none": NoAttention,
 }
 
 
@@ -409,7 +463,8 @@ def get_attention(score, units=None, **kwargs):
     """Make an attention layer from its score's name.
 
     Args:
-        score: ``"additive"``, ``"dot"``, ``"general"`` or ``"scaled_dot"``.
+        score: ``"additive"``, ``"dot"``, ``"general"``, ``"scaled_dot"``, or
+            ``"none"`` for the no-attention baseline (:class:`NoAttention`).
         units: hidden size of the additive score (required for ``"additive"``).
         **kwargs: passed to the layer (e.g. ``name``).
 
@@ -418,6 +473,8 @@ def get_attention(score, units=None, **kwargs):
         'DotAttention'
         >>> get_attention("additive", units=16).units
         16
+        >>> type(get_attention("none")).__name__
+        'NoAttention'
     """
     if score not in ATTENTION_SCORES:
         raise ValueError(f"Unknown attention score {score!r}; choose one of {sorted(ATTENTION_SCORES)}.")

@@ -1,4 +1,4 @@
-"""The command line: ``seq2seq-attention train | translate | evaluate | export``.
+"""The command line: ``seq2seq-attention train | finetune | translate | evaluate | export``.
 
 Examples::
 
@@ -10,6 +10,8 @@ Examples::
     seq2seq-attention translate --model runs/spa-eng/translator.keras --method beam --beam-size 5 "Hello."
     seq2seq-attention evaluate --model runs/spa-eng/translator.keras --data runs/spa-eng/split
     seq2seq-attention export --model runs/spa-eng/translator.keras --out exported/spa-eng
+    seq2seq-attention finetune --from runs/dates/translator.keras --data dates:es --examples 200 \
+        --old-data dates --freeze embeddings,encoder --out runs/dates-es
 
 (``python -m seq2seq_attention`` is the same program.) Wrong arguments,
 missing files and a model that does not fit its data give a one-line error
@@ -74,6 +76,44 @@ def build_parser():
     train.add_argument("--units", type=_positive, help="RNN and attention size (default: the profile's)")
     train.add_argument("--embedding-dim", type=_positive, help="embedding size (default: the profile's)")
 
+    tune = commands.add_parser("finetune", help="fine-tune a trained translator on new data; writes "
+                                                "OUT/translator.keras and OUT/finetune_report.json")
+    tune.add_argument("--from", dest="from_model", required=True, type=Path,
+                      help="the translator.keras to start from (it is not modified)")
+    tune.add_argument("--data", required=True,
+                      help="the new domain: 'dates:DOMAIN' (e.g. dates:es, Spanish dates), or a TSV file")
+    tune.add_argument("--out", required=True, type=Path,
+                      help="run folder: translator.keras, finetune_report.json, checkpoints; running again with the "
+                           "same folder and options resumes an interrupted run")
+    tune.add_argument("--validation", help="new-domain validation pairs (a TSV file); default: 10%% of --data")
+    tune.add_argument("--old-data",
+                      help="the old domain ('dates', 'dates:DOMAIN' or a TSV file): scored before and after to "
+                           "measure forgetting, and replayed with --mix-old")
+    tune.add_argument("--mix-old", type=float, default=0.0,
+                      help="share of old-domain examples mixed into fine-tuning (needs --old-data; default 0)")
+    tune.add_argument("--freeze", default="",
+                      help="comma-separated parts to keep fixed: embeddings, encoder, attention, decoder")
+    tune.add_argument("--learning-rate", type=float, default=3e-4, help="peak learning rate (default 3e-4)")
+    tune.add_argument("--schedule", choices=["cosine", "constant"], default="cosine",
+                      help="learning rate: warm-up then cosine decay (default), or constant")
+    tune.add_argument("--warmup-epochs", type=int, default=1, help="linear warm-up length (default 1 epoch)")
+    tune.add_argument("--epochs", type=_positive, default=20, help="most epochs (default 20)")
+    tune.add_argument("--batch-size", type=_positive, default=32, help="default 32")
+    tune.add_argument("--patience", type=_positive, default=4,
+                      help="stop after this many epochs without validation improvement (default 4)")
+    tune.add_argument("--extend-vocabulary", action="store_true",
+                      help="add the new data's unknown tokens to the vocabularies (see --min-count)")
+    tune.add_argument("--min-count", type=_positive, default=2,
+                      help="with --extend-vocabulary: add tokens seen at least this often (default 2)")
+    tune.add_argument("--max-oov", type=float, default=0.5,
+                      help="refuse new data with more unknown source tokens than this share (default 0.5)")
+    tune.add_argument("--examples", type=_positive,
+                      help="dates: how many new examples to generate (default 1000); TSV: most training pairs")
+    tune.add_argument("--max-length", type=_positive, default=20, help="sentences: most words per sentence")
+    tune.add_argument("--seed", type=int, default=0, help="seed for data, split, shuffling, mixing")
+    tune.add_argument("--reverse", action="store_true", help="TSV: translate the second column into the first")
+    tune.add_argument("--skip-bad-lines", action="store_true", help="TSV: skip malformed lines")
+
     translate = commands.add_parser("translate", help="translate sentences given as arguments or on stdin")
     translate.add_argument("--model", required=True, type=Path, help="a translator.keras file")
     translate.add_argument("texts", nargs="*", help="sentences to translate; none: one per line from stdin")
@@ -137,6 +177,79 @@ def _load_pairs(spec, args):
     if not pairs:
         raise CommandError(f"--data {spec}: no pairs left after filtering to at most {args.max_length} words.")
     return pairs, "word"
+
+
+def _domain_pairs(spec, translator, args, count, seed):
+    """Pairs for finetune's --data/--old-data/--validation, prepared for ``translator``'s level."""
+    from . import data, dates
+
+    if spec == "dates" or spec.startswith("dates:"):
+        domain = spec.partition(":")[2] or "en"
+        if domain not in dates.DOMAINS:
+            raise CommandError(f"{spec}: unknown date domain {domain!r}; known: {', '.join(sorted(dates.DOMAINS))}.")
+        if translator.source_config["level"] != "character":
+            raise CommandError(f"{spec}: the dates task is character-level but this translator reads words; "
+                               "fine-tune it on sentence pairs (a TSV file).")
+        return dates.generate_dates(count, seed=seed, domain=domain)
+    path = Path(spec)
+    if not path.is_file():
+        raise CommandError(f"{spec}: no such file. Give 'dates:DOMAIN' (e.g. dates:es) or a TSV file.")
+    corpus = data.read_tsv(path, reverse=args.reverse, errors="skip" if args.skip_bad_lines else "raise")
+    if translator.source_config["level"] == "character":
+        return list(corpus.pairs)
+    pairs = data.prepare_pairs(corpus.pairs, max_length=args.max_length)
+    if not pairs:
+        raise CommandError(f"{spec}: no pairs left after filtering to at most {args.max_length} words.")
+    return pairs
+
+
+def _finetune(args):
+    from . import data, training
+    from .finetune import finetune
+
+    translator = _load_translator(args.from_model)
+    if args.mix_old and not args.old_data:
+        raise CommandError("--mix-old replays old-domain examples: give them with --old-data.")
+    is_dates = args.data.startswith("dates")
+    pairs = _domain_pairs(args.data, translator, args, args.examples or 1000, args.seed + 101)
+    if args.validation:
+        train_pairs, validation_pairs = pairs, _domain_pairs(args.validation, translator, args, 0, 0)
+    elif is_dates:  # fresh dates from another seed: never seen in training
+        train_pairs = pairs
+        validation_pairs = _domain_pairs(args.data, translator, args, 200, args.seed + 102)
+    else:
+        split = data.split_by_source(pairs, fractions=(0.9, 0.1, 0.0), seed=args.seed)
+        train_pairs, validation_pairs = split.train, split.validation
+        if args.examples:
+            train_pairs = train_pairs[: args.examples]
+    if not validation_pairs:
+        raise CommandError(f"--data {args.data}: too few pairs to hold out a validation set; give --validation.")
+    old_pairs = old_train = None
+    if args.old_data:
+        old = _domain_pairs(args.old_data, translator, args, 2000, _DATES_TEST_SEED_OFFSET)
+        if args.old_data.startswith("dates"):
+            old_pairs, old_train = old[:1000], old[1000:]
+        else:
+            old_split = data.split_by_source(old, fractions=(0.8, 0.0, 0.2), seed=args.seed)
+            old_pairs, old_train = old_split.test[:1000], old_split.train
+    metric = "exact" if translator.source_config["level"] == "character" else "bleu"
+    print(f"fine-tuning {args.from_model} on {len(train_pairs)} pairs of {args.data} "
+          f"({len(validation_pairs)} for validation); frozen: {args.freeze or 'nothing'}")
+    result = finetune(translator, train_pairs, validation_pairs, old_pairs=old_pairs, old_train_pairs=old_train,
+                      freeze_parts=args.freeze, learning_rate=args.learning_rate, schedule=args.schedule,
+                      warmup_epochs=args.warmup_epochs, epochs=args.epochs, batch_size=args.batch_size,
+                      patience=args.patience, extend=args.extend_vocabulary, min_count=args.min_count,
+                      mix_old=args.mix_old, metric=metric, run_dir=args.out, seed=args.seed, max_oov=args.max_oov)
+    training.save_atomically(result.translator, args.out / "translator.keras")
+    report = result.report
+    (args.out / "finetune_report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"new data: source OOV {report['source_oov']:.1%}, target OOV {report['target_oov']:.1%}; "
+          f"added {len(report['added_source_tokens'])} source and {len(report['added_target_tokens'])} target tokens")
+    print(f"new domain: {_format_scores(report['new_before'])} -> {_format_scores(report['new_after'])}")
+    if "old_after" in report:
+        print(f"old domain: {_format_scores(report['old_before'])} -> {_format_scores(report['old_after'])}")
+    print(f"saved {args.out / 'translator.keras'} and {args.out / 'finetune_report.json'}")
+    return 0
 
 
 def _train(args):
@@ -265,7 +378,8 @@ def main(argv=None):
     """Run the command line; returns the exit status."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     args = build_parser().parse_args(argv)
-    command = {"train": _train, "translate": _translate, "evaluate": _evaluate, "export": _export}[args.command]
+    command = {"train": _train, "finetune": _finetune, "translate": _translate, "evaluate": _evaluate,
+               "export": _export}[args.command]
     try:
         return command(args)
     except (CommandError, FileNotFoundError, ValueError, TypeError, UnicodeDecodeError) as error:

@@ -26,8 +26,9 @@ added later with day-first numbers (Spanish, French) maps the *same* input to a
 *different* target: a good fine-tuning lesson.
 
 Adding a domain: build a :class:`DateDomain` with its month and weekday names,
-number words and templates, and put it in :data:`DOMAINS` (the fine-tuning
-chapter adds Spanish this way). The target format never changes.
+number words and templates, and put it in :data:`DOMAINS`. Domain ``"es"`` is
+Spanish (day-first numbers, "3 de marzo de 2015"), the new domain of the
+fine-tuning chapter. The target format never changes.
 
 Example:
     >>> pairs = generate_dates(3, seed=0)
@@ -49,12 +50,17 @@ __all__ = [
     "DateDomain",
     "DateExample",
     "ENGLISH",
+    "SPANISH",
     "english_day_words",
     "english_ordinal",
     "english_year_words",
     "generate_date_examples",
     "generate_dates",
     "render_date",
+    "spanish_day_words",
+    "spanish_number_words",
+    "spanish_ordinal",
+    "spanish_year_words",
 ]
 
 TARGET_LENGTH = 10  # "YYYY-MM-DD"
@@ -230,8 +236,105 @@ ENGLISH = DateDomain(
     prefixes=("on ", "date: ", "due ", "born ", "the date is "),
 )
 
-DOMAINS = {"en": ENGLISH}
-"""Registered domains by name. Add one with ``DOMAINS["es"] = DateDomain(...)``."""
+# -- Spanish ---------------------------------------------------------------------
+
+_ES_ONES = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once",
+            "doce", "trece", "catorce", "quince", "dieciséis", "diecisiete", "dieciocho", "diecinueve", "veinte",
+            "veintiuno", "veintidós", "veintitrés", "veinticuatro", "veinticinco", "veintiséis", "veintisiete",
+            "veintiocho", "veintinueve"]
+_ES_TENS = ["", "", "", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa"]
+
+
+def spanish_number_words(n):
+    """0 <= n < 100 in Spanish words.
+
+    Example:
+        >>> spanish_number_words(16), spanish_number_words(22), spanish_number_words(31), spanish_number_words(90)
+        ('dieciséis', 'veintidós', 'treinta y uno', 'noventa')
+    """
+    if not 0 <= n < 100:
+        raise ValueError(f"spanish_number_words: n must be in 0..99, got {n}.")
+    if n < 30:
+        return _ES_ONES[n]
+    tens, ones = divmod(n, 10)
+    return _ES_TENS[tens] + ("" if ones == 0 else " y " + _ES_ONES[ones])
+
+
+def spanish_ordinal(day):
+    """A day as Spanish writes it with the ordinal sign: ``1º``, ``2``...
+
+    Spanish uses the ordinal only for the first of the month ("1º de mayo").
+
+    Example:
+        >>> spanish_ordinal(1), spanish_ordinal(23)
+        ('1º', '23')
+    """
+    return "1º" if day == 1 else str(day)
+
+
+def spanish_day_words(day):
+    """A day of the month in Spanish words: ``primero`` for the 1st, then cardinals.
+
+    Example:
+        >>> spanish_day_words(1), spanish_day_words(3), spanish_day_words(21)
+        ('primero', 'tres', 'veintiuno')
+    """
+    return "primero" if day == 1 else spanish_number_words(day)
+
+
+def spanish_year_words(year, rng=None):
+    """A year (1900-2099) in Spanish words (``rng`` is unused: one way to say it).
+
+    Example:
+        >>> spanish_year_words(1984), spanish_year_words(1900), spanish_year_words(2015)
+        ('mil novecientos ochenta y cuatro', 'mil novecientos', 'dos mil quince')
+    """
+    if not 1900 <= year <= 2099:
+        raise ValueError(f"spanish_year_words: year must be in 1900..2099, got {year}.")
+    head, rest = ("mil novecientos", year - 1900) if year < 2000 else ("dos mil", year - 2000)
+    return head if rest == 0 else f"{head} {spanish_number_words(rest)}"
+
+
+SPANISH = DateDomain(
+    name="es",
+    months=("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+            "octubre", "noviembre", "diciembre"),
+    months_abbr=("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"),
+    weekdays=("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+    weekdays_abbr=("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
+    templates=(
+        # day first, with words: the Spanish order
+        "{day} de {month} de {year}",
+        "{day_ord} de {month} de {year}",
+        "{weekday}, {day} de {month} de {year}",
+        "{weekday} {day} de {month} del {year}",
+        "{wkd} {day} {mon} {year}",
+        "{day} {mon} {year}",
+        "{dd} {mon} {yy}",
+        "{day}-{mon}-{year}",
+        "el {day} de {month} de {year}",
+        "el {day_words} de {month} de {year_words}",
+        "{day_words} de {month} de {year}",
+        "{weekday}, {day_words} de {month} de {year_words}",
+        "{month} {day}, {year}",
+        # numeric, day first (European): 03/04/15 is the 3rd of April
+        "{day}/{m}/{yy}",
+        "{dd}/{mm}/{year}",
+        "{day}/{m}/{year}",
+        "{dd}-{mm}-{yy}",
+        "{day}.{m}.{year}",
+        # numeric, year first
+        "{year}-{mm}-{dd}",
+        "{year}/{m}/{day}",
+    ),
+    ordinal=spanish_ordinal,
+    day_words=spanish_day_words,
+    year_words=spanish_year_words,
+    prefixes=("el ", "fecha: ", "vence el ", "nacido el ", "hoy es "),
+)
+
+DOMAINS = {"en": ENGLISH, "es": SPANISH}
+"""Registered domains by name. Add one with ``DOMAINS["fr"] = DateDomain(...)``."""
 
 
 def _domain(domain):

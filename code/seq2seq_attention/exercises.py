@@ -41,6 +41,30 @@ __all__ = [
     "check_beam_step",
     "check_top_p_filter",
     "check_greedy_decode",
+    "check_oov_rate",
+    "check_grow_output_layer",
+    "check_warmup_cosine",
+    "check_soft_lookup",
+    "check_sequence_log_prob",
+    "check_best_sequence",
+    "check_decoder_step_shapes",
+    "check_luong_step",
+    "check_next_token",
+    "check_fixed_vector",
+    "check_reverse_alignment",
+    "check_exact_match_by_length",
+    "check_quadratic_fit",
+    "check_padding_mask",
+    "check_local_mask",
+    "check_sort_positions",
+    "check_pointing_accuracy",
+    "check_attention_entropy",
+    "check_clipped_precision",
+    "check_brevity_penalty",
+    "check_signature_differences",
+    "check_split_heads",
+    "check_sinusoidal_encoding",
+    "check_causal_attention",
 ]
 
 
@@ -775,3 +799,842 @@ def check_greedy_decode(fn):
                   f"    expected {expected.tolist()}\n    got      {got.tolist()}\n  {hint}")
             return
     print(f"✔ {name}: right on 3 toy models, including one that never produces [END].")
+
+
+# -- The core concepts chapter (02_core_concepts) ----------------------------------------
+
+
+def check_soft_lookup(fn):
+    """Check ``fn(query, keys, values, temperature) -> (result, weights)``, a soft dictionary lookup.
+
+    ``query`` ``(d,)``, ``keys`` ``(S, d)``, ``values`` ``(S, d_v)``. The scores are the
+    dot products ``keys @ query``; the weights their softmax after dividing by
+    ``temperature`` (computed so that it cannot overflow); the result
+    ``weights @ values``, shape ``(d_v,)``. A tiny temperature must give the value
+    of the best-matching key: a hard lookup.
+
+    Example:
+        >>> def soft_lookup(query, keys, values, temperature):
+        ...     weights = reference.softmax(keys @ query / temperature)
+        ...     return weights @ values, weights
+        >>> check_soft_lookup(soft_lookup)
+        ✔ soft_lookup: right result and weights on 4 cases, including a temperature of 0.001 (a hard lookup).
+    """
+    rng = np.random.default_rng(12)
+    cases = []
+    for d, S, dv, temperature in ((2, 3, 1, 1.0), (4, 5, 3, 0.5), (3, 6, 2, 5.0), (4, 5, 2, 0.001)):
+        query, keys, values = rng.normal(size=d), rng.normal(size=(S, d)), rng.normal(size=(S, dv))
+        weights = reference.softmax(keys @ query / temperature)
+        cases.append((f"d={d}, S={S}, d_v={dv}, temperature={temperature}", (query, keys, values, temperature),
+                      (weights @ values, weights)))
+    _run_cases(
+        "soft_lookup",
+        fn,
+        cases,
+        "right result and weights on 4 cases, including a temperature of 0.001 (a hard lookup).",
+        "Hint: scores = keys @ query; weights = softmax(scores / temperature), subtracting the maximum "
+        "first; result = weights @ values.",
+        outputs=("result", "weights"),
+    )
+
+
+def _sequence_log_prob(log_probs, tokens, start_id):
+    previous, total = start_id, 0.0
+    for token in tokens:
+        total += log_probs[previous, token]
+        previous = token
+    return float(total)
+
+
+def _bigram_table(rng, vocab, sharp=2.0):
+    """A random (vocab, vocab) table of next-token log-probabilities (each row a log-softmax)."""
+    logits = rng.normal(size=(vocab, vocab)) * sharp
+    logits -= logits.max(axis=1, keepdims=True)
+    return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+
+
+def check_sequence_log_prob(fn):
+    """Check ``fn(log_probs, tokens, start_id) -> float``, the log-probability of a sequence.
+
+    ``log_probs[i, j]`` is ``log p(next = j | previous = i)`` (a toy model that sees only
+    the previous token). The sequence's log-probability is
+    ``log_probs[start_id, tokens[0]] + log_probs[tokens[0], tokens[1]] + ...``.
+
+    Example:
+        >>> def sequence_log_prob(log_probs, tokens, start_id):
+        ...     previous = [start_id] + list(tokens[:-1])
+        ...     return float(log_probs[previous, tokens].sum())
+        >>> check_sequence_log_prob(sequence_log_prob)
+        ✔ sequence_log_prob: right on 3 sequences, the first token scored after start_id.
+    """
+    rng = np.random.default_rng(13)
+    table = _bigram_table(rng, 6)
+    cases = []
+    for tokens, start_id in (([4, 5, 3], 2), ([3], 2), ([1, 1, 4, 0, 5, 3], 0)):
+        cases.append((f"tokens {tokens} with start_id={start_id}", (table, list(tokens), start_id),
+                      _sequence_log_prob(table, tokens, start_id)))
+    _run_cases("sequence_log_prob", fn, cases, "right on 3 sequences, the first token scored after start_id.",
+               "Hint: the first token follows start_id; add log_probs[previous, token] for every token, "
+               "then make that token the previous one.")
+
+
+def _all_sequences(vocab, start_id, end_id, max_length):
+    """Every sequence of at most ``max_length`` tokens that ends with ``end_id`` (and only there)."""
+    import itertools
+
+    words = [w for w in range(vocab) if w not in (start_id, end_id)]
+    return [list(p) + [end_id] for n in range(max_length) for p in itertools.product(words, repeat=n)]
+
+
+def _best_sequence(log_probs, start_id, end_id, max_length):
+    candidates = _all_sequences(log_probs.shape[0], start_id, end_id, max_length)
+    return np.array(max(candidates, key=lambda y: _sequence_log_prob(log_probs, y, start_id)))
+
+
+def check_best_sequence(fn):
+    """Check ``fn(log_probs, start_id, end_id, max_length) -> tokens``, exhaustive search.
+
+    Among every sequence of at most ``max_length`` tokens that ends with ``end_id``
+    (and contains neither ``end_id`` before its end nor ``start_id``), return the most
+    likely one under the bigram table ``log_probs`` (see :func:`check_sequence_log_prob`),
+    ``end_id`` included, as an int array.
+
+    Example:
+        >>> import itertools
+        >>> def best_sequence(log_probs, start_id, end_id, max_length):
+        ...     words = [w for w in range(len(log_probs)) if w not in (start_id, end_id)]
+        ...     def score(y):
+        ...         return sum(log_probs[a, b] for a, b in zip([start_id] + y[:-1], y))
+        ...     candidates = [list(p) + [end_id] for n in range(max_length)
+        ...                   for p in itertools.product(words, repeat=n)]
+        ...     return np.array(max(candidates, key=score))
+        >>> check_best_sequence(best_sequence)
+        ✔ best_sequence: finds the most likely sequence on 3 tables, including one that fools greedy decoding.
+    """
+    name = "best_sequence"
+    hint = ("Hint: list every candidate with itertools.product(words, repeat=n) for n = 0 .. max_length - 1, "
+            "append end_id, score each with the sum of log_probs[previous, token] from start_id, keep the best.")
+    rng = np.random.default_rng(14)
+    # A table where greedy decoding is wrong: 0 = [START], 1 = [END], words 2, 3, 4, 5.
+    trap = np.full((6, 6), 1e-6)
+    trap[0, [2, 3]] = [0.5, 0.4]
+    trap[2, [4, 1]] = [0.45, 0.3]
+    trap[3, 5] = 0.9
+    trap[4, 1] = trap[5, 1] = 0.9
+    trap = np.log(trap / trap.sum(axis=1, keepdims=True))
+    cases = [("a table where greedy decoding picks a worse sequence", (trap, 0, 1, 4)),
+             ("a random table over 5 tokens", (_bigram_table(rng, 5), 0, 1, 4)),
+             ("a random table over 6 tokens, max_length=3", (_bigram_table(rng, 6, sharp=1.0), 2, 3, 3))]
+    for description, args in cases:
+        expected = _best_sequence(*args)
+        ok, got = _call(name, fn, *args)
+        if not ok:
+            return
+        got = np.asarray(got)
+        if got.shape != expected.shape or not np.array_equal(got, expected):
+            table, start_id = args[0], args[1]
+            got_score = (f"{_sequence_log_prob(table, got.tolist(), start_id):.4f}"
+                         if got.ndim == 1 and got.dtype.kind in "iu" and got.size and np.all(got < len(table))
+                         else "?")
+            print(f"✘ {name}: wrong sequence for {description} (max_length={args[3]}):\n"
+                  f"    expected {expected.tolist()} (log-probability "
+                  f"{_sequence_log_prob(table, expected.tolist(), start_id):.4f})\n"
+                  f"    got      {got.tolist()} (log-probability {got_score})\n  {hint}")
+            return
+    print(f"✔ {name}: finds the most likely sequence on 3 tables, including one that fools greedy decoding.")
+
+
+# -- The fine-tuning chapter (05_5_finetuning) ---------------------------------------------
+
+
+def check_oov_rate(fn):
+    """Check ``fn(tokens, vocabulary) -> float``: the share of ``tokens`` not in ``vocabulary``.
+
+    Example:
+        >>> check_oov_rate(lambda tokens, vocabulary: sum(t not in set(vocabulary) for t in tokens) / len(tokens))
+        ✔ oov_rate: right on 4 cases, repeated tokens included.
+    """
+    vocabulary = ["a", "b", "c", "d", "e", " ", "1", "2"]
+    cases = [
+        ("all known", (list("abc 12"), vocabulary), 0.0),
+        ("one unknown of four", (list("abcé"), vocabulary), 0.25),
+        ("a repeated unknown counts each time", (list("ñañaa"), vocabulary), 0.4),
+        ("nothing known", (list("xyz"), vocabulary), 1.0),
+    ]
+    _run_cases("oov_rate", fn, cases, "right on 4 cases, repeated tokens included.",
+               "Hint: count every token occurrence (not distinct tokens) that is missing from the vocabulary, "
+               "then divide by the number of tokens.")
+
+
+def _grow_output_layer(kernel, bias, unk_id, k):
+    kernel2 = np.concatenate([kernel, np.repeat(kernel[:, unk_id : unk_id + 1], k, axis=1)], axis=1)
+    bias2 = np.concatenate([bias, np.full(k, bias[unk_id])])
+    bias2[[unk_id, *range(len(bias), len(bias) + k)]] -= np.log(k + 1.0)
+    return kernel2, bias2
+
+
+def check_grow_output_layer(fn):
+    """Check ``fn(kernel, bias, unk_id, k) -> (new_kernel, new_bias)``: ``k`` new output columns that
+    copy ``[UNK]``'s, with ``[UNK]`` and the new tokens sharing ``[UNK]``'s old probability equally,
+    so that every old token keeps its probability (what :func:`~seq2seq_attention.finetune.extend_vocabulary` does).
+
+    Example:
+        >>> from seq2seq_attention.exercises import _grow_output_layer
+        >>> check_grow_output_layer(_grow_output_layer)
+        ✔ grow_output_layer: old tokens keep their probabilities; [UNK] and the new tokens share [UNK]'s.
+    """
+    rng = np.random.default_rng(5)
+    cases = []
+    for units, vocab, k in ((3, 6, 1), (4, 9, 3), (2, 5, 0)):
+        kernel, bias = rng.normal(size=(units, vocab)), rng.normal(size=vocab)
+        cases.append((f"units={units}, vocabulary={vocab}, k={k}", (kernel, bias, 1, k),
+                      _grow_output_layer(kernel, bias, 1, k)))
+    _run_cases("grow_output_layer", fn, cases,
+               "old tokens keep their probabilities; [UNK] and the new tokens share [UNK]'s.",
+               "Hint: append k copies of the [UNK] column (and bias); then lower the biases of [UNK] and of the "
+               "k new tokens by log(k + 1), so that their k + 1 equal probabilities add up to [UNK]'s old one.",
+               outputs=("kernel", "bias"))
+
+
+def check_warmup_cosine(fn):
+    """Check ``fn(step, peak, total_steps, warmup_steps) -> learning rate``: linear warm-up from 0 to
+    ``peak``, then cosine decay to 0 at ``total_steps`` (and 0 after), as
+    :func:`~seq2seq_attention.finetune.learning_rate_schedule`.
+
+    Example:
+        >>> import math
+        >>> def warmup_cosine(step, peak, total, warmup):
+        ...     if step < warmup:
+        ...         return peak * step / warmup
+        ...     progress = min((step - warmup) / (total - warmup), 1.0)
+        ...     return peak * 0.5 * (1 + math.cos(math.pi * progress))
+        >>> check_warmup_cosine(warmup_cosine)
+        ✔ warmup_cosine: agrees with learning_rate_schedule on 9 steps of 2 schedules.
+    """
+    from .finetune import learning_rate_schedule
+
+    cases = []
+    for peak, total, warmup in ((1e-3, 100, 10), (3e-4, 50, 0)):
+        schedule = learning_rate_schedule(peak, total, warmup)
+        for step in ((0, 5, 10, 55, 120) if warmup else (0, 25, 49, 60)):
+            cases.append((f"step {step} (peak={peak}, total={total}, warmup={warmup})", (step, peak, total, warmup),
+                          float(schedule(step))))
+    _run_cases("warmup_cosine", fn, cases, "agrees with learning_rate_schedule on 9 steps of 2 schedules.",
+               "Hint: during warm-up the rate grows linearly from 0 (step 0) to peak (step = warmup); then it is "
+               "peak * (1 + cos(pi * progress)) / 2 with progress = (step - warmup) / (total - warmup), capped at 1.",
+               atol=1e-9)
+
+
+# -- The background chapter (01_background) -------------------------------------------------
+
+
+def _rnn_final_state(embedded, W_x, W_h, b):
+    state = np.zeros(W_h.shape[0])
+    for x in embedded:
+        state = np.tanh(x @ W_x + state @ W_h + b)
+    return state
+
+
+def check_fixed_vector(fn):
+    """Check ``fn(embedded, W_x, W_h, b) -> state``, the one vector a plain encoder keeps.
+
+    A simple RNN reads the source ``embedded`` ``(src_len, embedding_dim)`` one
+    position at a time, ``h_s = tanh(x_s W_x + h_{s-1} W_h + b)`` from
+    ``h_0 = 0``, and returns only its last state ``h_S`` ``(units,)``.
+
+    Example:
+        >>> def fixed_vector(embedded, W_x, W_h, b):
+        ...     state = np.zeros(W_h.shape[0])
+        ...     for x in embedded:
+        ...         state = np.tanh(x @ W_x + state @ W_h + b)
+        ...     return state
+        >>> check_fixed_vector(fixed_vector)
+        ✔ fixed_vector: matches a step-by-step RNN on 3 sources, from 1 to 40 positions long.
+    """
+    rng = np.random.default_rng(21)
+    cases = []
+    for length, dim, units in ((1, 3, 4), (5, 3, 4), (40, 6, 8)):
+        embedded = rng.normal(size=(length, dim))
+        W_x, W_h, b = rng.normal(size=(dim, units)), 0.5 * rng.normal(size=(units, units)), rng.normal(size=units)
+        cases.append((f"a source of {length} position{'s' * (length > 1)}", (embedded, W_x, W_h, b),
+                      _rnn_final_state(embedded, W_x, W_h, b)))
+    _run_cases("fixed_vector", fn, cases,
+               "matches a step-by-step RNN on 3 sources, from 1 to 40 positions long.",
+               "Hint: start from h = np.zeros(units); for each row x of embedded, "
+               "h = np.tanh(x @ W_x + h @ W_h + b); return the last h only.")
+
+
+def check_reverse_alignment(fn):
+    """Check ``fn(length) -> weights``, the ideal attention for reversing a string.
+
+    ``weights`` is ``(length, length)``: row ``t`` (output position) is one-hot
+    at the source position whose character output ``t`` copies.
+
+    Example:
+        >>> check_reverse_alignment(lambda n: np.eye(n)[::-1])
+        ✔ reverse_alignment: the anti-diagonal, for lengths 1, 4 and 9.
+    """
+    cases = [(f"length {n}", (n,), np.fliplr(np.eye(n))) for n in (1, 4, 9)]
+    _run_cases("reverse_alignment", fn, cases, "the anti-diagonal, for lengths 1, 4 and 9.",
+               "Hint: output t of the reversal is source character length - 1 - t, so row t has its 1 "
+               "in column length - 1 - t.")
+
+
+def _exact_match_by_length(sources, hypotheses, references, edges):
+    lengths = np.array([len(s) for s in sources])
+    right = np.array([h == r for h, r in zip(hypotheses, references)], float)
+    out = []
+    for low, high in zip(edges[:-1], edges[1:]):
+        inside = (lengths >= low) & (lengths < high)
+        out.append(right[inside].mean() if inside.any() else np.nan)
+    return np.array(out)
+
+
+def check_exact_match_by_length(fn):
+    """Check ``fn(sources, hypotheses, references, edges) -> scores``, exact match per length range.
+
+    ``edges`` are increasing lengths; range ``i`` holds the sources with
+    ``edges[i] <= len(source) < edges[i + 1]``. ``scores[i]`` is the fraction
+    of those whose hypothesis equals its reference, ``nan`` for an empty range.
+
+    Example:
+        >>> def by_length(sources, hypotheses, references, edges):
+        ...     lengths = np.array([len(s) for s in sources])
+        ...     right = np.array([h == r for h, r in zip(hypotheses, references)], float)
+        ...     out = []
+        ...     for low, high in zip(edges[:-1], edges[1:]):
+        ...         inside = (lengths >= low) & (lengths < high)
+        ...         out.append(right[inside].mean() if inside.any() else np.nan)
+        ...     return np.array(out)
+        >>> check_exact_match_by_length(by_length)
+        ✔ exact_match_by_length: right on 3 cases, including an empty range (nan).
+    """
+    sources = ["12", "123", "1234", "12345", "123456", "1234567"]
+    references = [s[::-1] for s in sources]
+    hypotheses = ["21", "321", "4321", "54320", "654321", "7654300"]
+    cases = [
+        ("ranges [2, 4) and [4, 8)", (sources, hypotheses, references, [2, 4, 8]),
+         _exact_match_by_length(sources, hypotheses, references, [2, 4, 8])),
+        ("one range per length", (sources, hypotheses, references, [2, 3, 4, 5, 6, 7, 8]),
+         _exact_match_by_length(sources, hypotheses, references, [2, 3, 4, 5, 6, 7, 8])),
+        ("an empty range [8, 10)", (sources, hypotheses, references, [1, 5, 8, 10]),
+         _exact_match_by_length(sources, hypotheses, references, [1, 5, 8, 10])),
+    ]
+    for description, args, expected in cases:
+        ok, got = _call("exact_match_by_length", fn, *args)
+        if not ok:
+            return
+        got = np.asarray(got, float)
+        if got.shape != expected.shape or not np.allclose(got, expected, equal_nan=True):
+            print(f"✘ exact_match_by_length: wrong values for {description}:\n"
+                  f"    expected {expected}\n    got      {got}\n"
+                  "  Hint: for each pair of neighbouring edges keep the sources with low <= len < high; "
+                  "average (hypothesis == reference) over them; use np.nan when there are none.")
+            return
+    print("✔ exact_match_by_length: right on 3 cases, including an empty range (nan).")
+
+
+# -- The FAQ chapter (09_faq) --------------------------------------------------------------
+
+
+def check_quadratic_fit(fn):
+    """Check ``fn(n, seconds) -> (a, b, c)``, the least-squares ``a n^2 + b n + c``.
+
+    Example:
+        >>> check_quadratic_fit(lambda n, t: tuple(np.polyfit(n, t, 2)))
+        ✔ quadratic_fit: the least-squares coefficients on 3 data sets.
+    """
+    rng = np.random.default_rng(9)
+    n1 = np.array([32, 64, 128, 256, 512, 1024], float)
+    t1 = 2e-6 * n1**2 + 1e-3 * n1 + 0.05
+    n2 = np.array([10, 20, 30, 40, 50], float)
+    t2 = 3 * n2 + 1 + rng.normal(scale=0.5, size=5)
+    n3 = np.arange(1, 9, dtype=float)
+    t3 = n3**2 * (1 + 0.1 * rng.normal(size=8))
+    cases = [(desc, (n, t), tuple(np.polyfit(n, t, 2)))
+             for desc, n, t in (("an exact quadratic", n1, t1), ("a noisy straight line", n2, t2),
+                                ("a noisy parabola", n3, t3))]
+    _run_cases("quadratic_fit", fn, cases, "the least-squares coefficients on 3 data sets.",
+               "Hint: build X = [n**2, n, 1] column by column and solve np.linalg.lstsq(X, seconds), "
+               "or call np.polyfit(n, seconds, 2); return (a, b, c), highest power first.",
+               atol=1e-6, outputs=("a", "b", "c"))
+
+
+def check_padding_mask(fn):
+    """Check ``fn(lengths, src_len) -> mask``, the boolean mask of a padded batch.
+
+    ``mask[b, s]`` is ``True`` when position ``s`` of sentence ``b`` is a real
+    token (``s < lengths[b]``) and ``False`` for padding.
+
+    Example:
+        >>> check_padding_mask(lambda lengths, n: np.arange(n)[None, :] < np.asarray(lengths)[:, None])
+        ✔ padding_mask: right for 3 batches, including a sentence of length 0.
+    """
+    cases = [(f"lengths {list(lengths)} padded to {n}", (np.array(lengths), n),
+              (np.arange(n)[None, :] < np.array(lengths)[:, None]).astype(float))
+             for lengths, n in (([3, 1], 4), ([5, 5, 2], 5), ([0, 2], 3))]
+    _run_cases("padding_mask", _as_float(fn), cases,
+               "right for 3 batches, including a sentence of length 0.",
+               "Hint: compare the positions np.arange(src_len) (one row) with the lengths (one column): "
+               "np.arange(src_len)[None, :] < lengths[:, None].")
+
+
+def _as_float(fn):
+    """``fn`` whose result (a boolean mask, say) is compared as floats; ``None`` stays ``None``."""
+    def wrapped(*args):
+        result = fn(*args)
+        return None if result is None else np.asarray(result, float)
+    return wrapped
+
+
+def check_local_mask(fn):
+    """Check ``fn(n, window) -> mask``, local attention: each position sees its neighbours only.
+
+    ``mask[t, s]`` is ``True`` when ``|t - s| <= window``: the ``(n, n)`` band
+    that local attention scores, ``O(n * window)`` pairs instead of ``n^2``.
+
+    Example:
+        >>> check_local_mask(lambda n, w: np.abs(np.arange(n)[:, None] - np.arange(n)[None, :]) <= w)
+        ✔ local_mask: the band |t - s| <= window for 3 cases.
+    """
+    cases = [(f"n={n}, window={w}", (n, w),
+              (np.abs(np.arange(n)[:, None] - np.arange(n)[None, :]) <= w).astype(float))
+             for n, w in ((5, 1), (6, 0), (4, 10))]
+    _run_cases("local_mask", _as_float(fn), cases,
+               "the band |t - s| <= window for 3 cases.",
+               "Hint: the distance between query t and key s is abs(t - s); "
+               "np.arange(n)[:, None] - np.arange(n)[None, :] gives all of them at once.")
+
+
+# -- The algorithm chapter (03_algorithm) ------------------------------------------------
+
+
+def _decoder_step_shapes(batch, src_len, embedding_dim, units, vocab, decoder):
+    """The shapes of one decoder step of the package's decoders (see the algorithm chapter)."""
+    rnn_input = embedding_dim + units if decoder == "bahdanau" else embedding_dim
+    return {"rnn_input": (batch, rnn_input), "state": (batch, units), "weights": (batch, src_len),
+            "context": (batch, units), "combine_input": (batch, 2 * units), "logits": (batch, vocab)}
+
+
+def check_decoder_step_shapes(fn):
+    """Check ``fn(batch, src_len, embedding_dim, units, vocab, decoder) -> dict of shapes``.
+
+    For one step of the package's ``"luong"`` or ``"bahdanau"`` decoder (GRU, encoder
+    directions summed), return a dict with the shapes (tuples) of ``"rnn_input"`` (what
+    the GRU reads), ``"state"`` (the new state), ``"weights"``, ``"context"``,
+    ``"combine_input"`` (what ``W_c`` multiplies) and ``"logits"``.
+
+    Example:
+        >>> def shapes(batch, src_len, embedding_dim, units, vocab, decoder):
+        ...     extra = units if decoder == "bahdanau" else 0
+        ...     return {"rnn_input": (batch, embedding_dim + extra), "state": (batch, units),
+        ...             "weights": (batch, src_len), "context": (batch, units),
+        ...             "combine_input": (batch, 2 * units), "logits": (batch, vocab)}
+        >>> check_decoder_step_shapes(shapes)
+        ✔ decoder_step_shapes: right for both decoders on 4 cases.
+    """
+    name = "decoder_step_shapes"
+    hint = ("Hint: the Bahdanau GRU reads [emb(y_{t-1}); c_t], the Luong GRU only emb(y_{t-1}); "
+            "both combine [context; state] (2 * units) and score every source position.")
+    cases = [(2, 7, 8, 16, 30, "luong"), (2, 7, 8, 16, 30, "bahdanau"), (1, 12, 32, 64, 15, "bahdanau"),
+             (3, 5, 4, 6, 9, "luong")]
+    for case in cases:
+        expected = _decoder_step_shapes(*case)
+        ok, got = _call(name, fn, *case)
+        if not ok:
+            return
+        described = "batch={}, src_len={}, embedding_dim={}, units={}, vocab={}, decoder={!r}".format(*case)
+        if not isinstance(got, dict) or set(got) != set(expected):
+            print(f"✘ {name}: wrong result for {described}: expected a dict with the keys "
+                  f"{sorted(expected)}, got {sorted(got) if isinstance(got, dict) else type(got).__name__}.\n  {hint}")
+            return
+        wrong = {k: tuple(got[k]) for k in expected if tuple(int(d) for d in got[k]) != expected[k]}
+        if wrong:
+            print(f"✘ {name}: wrong shapes for {described}:\n"
+                  f"    expected {({k: expected[k] for k in wrong})}\n    got      {wrong}\n  {hint}")
+            return
+    print(f"✔ {name}: right for both decoders on 4 cases.")
+
+
+def _luong_case(seed, vocab, embedding_dim, units, src_len, real):
+    """A random LuongDecoder (additive attention, GRU), its weights as numpy, inputs and its step's outputs."""
+    import keras
+
+    from .models import LuongDecoder
+
+    keras.utils.set_random_seed(seed)
+    decoder = LuongDecoder(vocab, embedding_dim=embedding_dim, units=units, attention="additive")
+    rng = np.random.default_rng(seed)
+    bias = decoder.rnn.cell.bias
+    bias.assign(rng.normal(size=bias.shape).astype("float32") * 0.5)  # non-zero biases, to be checked
+    decoder.attention.b.assign(rng.normal(size=units).astype("float32") * 0.5)
+    weights = {
+        "embedding": decoder.embedding.embeddings.numpy(),
+        "gru": {"kernel": decoder.rnn.cell.kernel.numpy(), "recurrent_kernel": decoder.rnn.cell.recurrent_kernel.numpy(),
+                "bias": decoder.rnn.cell.bias.numpy()},
+        "attention": {k: getattr(decoder.attention, k).numpy() for k in ("W1", "W2", "b", "v")},
+        "W_c": decoder.combine.kernel.numpy(),
+        "W_out": decoder.output_layer.kernel.numpy(),
+        "b_out": decoder.output_layer.bias.numpy(),
+    }
+    previous_id = int(rng.integers(2, vocab))
+    state = rng.normal(size=units).astype("float32")
+    keys = rng.normal(size=(src_len, units)).astype("float32")
+    mask = np.arange(src_len) < real
+    logits, new_state, attention = decoder.step(np.array([previous_id]), [state[None]], keys[None], mask[None])
+    expected = (np.asarray(logits)[0], np.asarray(new_state[0])[0], np.asarray(attention)[0])
+    return (previous_id, state.astype(float), keys.astype(float), mask, weights), expected
+
+
+def check_luong_step(fn):
+    """Check ``fn(previous_id, state, keys, mask, weights) -> (logits, new_state, attention)``,
+    one step of the package's Luong decoder (GRU, additive attention) in numpy, for one sentence.
+
+    ``previous_id`` is an int, ``state`` ``(U,)``, ``keys`` the encoder states ``(S, U)``,
+    ``mask`` ``(S,)`` booleans. ``weights`` is a dict: ``"embedding"`` ``(V, E)``;
+    ``"gru"`` a dict with Keras' ``"kernel"`` ``(E, 3U)``, ``"recurrent_kernel"`` ``(U, 3U)``
+    and ``"bias"`` ``(2, 3U)`` (gates in the order z, r, candidate; ``reset_after=True``);
+    ``"attention"`` a dict with ``W1, W2, b, v``; ``"W_c"`` ``(2U, U)``, ``"W_out"`` ``(U, V)``,
+    ``"b_out"`` ``(V,)``. The expected results come from the package's
+    :meth:`~seq2seq_attention.models.LuongDecoder.step` with the same weights.
+
+    Example:
+        >>> def luong_step(previous_id, state, keys, mask, weights):
+        ...     sigmoid = lambda a: 1 / (1 + np.exp(-a))
+        ...     g, att = weights["gru"], weights["attention"]
+        ...     x_z, x_r, x_h = np.split(weights["embedding"][previous_id] @ g["kernel"] + g["bias"][0], 3)
+        ...     h_z, h_r, h_h = np.split(state @ g["recurrent_kernel"] + g["bias"][1], 3)
+        ...     z, r = sigmoid(x_z + h_z), sigmoid(x_r + h_r)
+        ...     new_state = z * state + (1 - z) * np.tanh(x_h + r * h_h)
+        ...     scores = np.tanh(keys @ att["W1"] + new_state @ att["W2"] + att["b"]) @ att["v"]
+        ...     attention = reference.softmax(scores, mask)
+        ...     context = attention @ keys
+        ...     combined = np.tanh(np.concatenate([context, new_state]) @ weights["W_c"])
+        ...     return combined @ weights["W_out"] + weights["b_out"], new_state, attention
+        >>> check_luong_step(luong_step)
+        ✔ luong_step: same logits, state and attention weights as the package's LuongDecoder on 3 cases.
+    """
+    cases = []
+    for seed, sizes in enumerate(((9, 3, 4, 5, 5), (12, 4, 6, 7, 4), (20, 8, 16, 10, 1))):
+        args, expected = _luong_case(seed, *sizes)
+        cases.append(("V={}, E={}, U={}, S={} with {} real".format(*sizes), args, expected))
+    _run_cases(
+        "luong_step",
+        fn,
+        cases,
+        "same logits, state and attention weights as the package's LuongDecoder on 3 cases.",
+        "Hint: Luong updates the GRU first, from the embedding alone; then the *new* state is the query; "
+        "mask before the softmax; the output layer reads [context; new_state] in that order.",
+        atol=1e-4,
+        outputs=("logits", "new_state", "attention"),
+    )
+
+
+def _next_token(logits, step, limit, pad_id=0, start_id=2, end_id=3):
+    allowed = np.array(logits, dtype=float)
+    allowed[[pad_id, start_id]] = -np.inf
+    if step + 1 >= limit:
+        allowed[np.arange(len(allowed)) != end_id] = -np.inf
+    return int(np.argmax(allowed))
+
+
+def check_next_token(fn):
+    """Check ``fn(logits, step, limit) -> int``, the package's greedy choice of the next token.
+
+    ``logits`` ``(V,)`` are one step's scores; ``step`` counts from 0 and ``limit`` is the
+    most tokens the output may have. Never choose padding (id 0) or ``[START]`` (id 2); at
+    the last allowed step (``step + 1 == limit``) choose ``[END]`` (id 3); otherwise the
+    best remaining token. Compared with what :func:`~seq2seq_attention.decoding.greedy_decode`
+    does inside its loop.
+
+    Example:
+        >>> def next_token(logits, step, limit):
+        ...     allowed = np.array(logits, dtype=float)
+        ...     allowed[[0, 2]] = -np.inf
+        ...     if step + 1 >= limit:
+        ...         return 3
+        ...     return int(np.argmax(allowed))
+        >>> check_next_token(next_token)
+        ✔ next_token: right on 4 cases: a plain step, padding or [START] the best, and the last step.
+    """
+    import tensorflow as tf
+
+    from .decoding import _allowed
+
+    name = "next_token"
+    hint = ("Hint: set the logits of ids 0 and 2 to -inf, and at step + 1 == limit every logit but id 3's; "
+            "then take the argmax.")
+    rng = np.random.default_rng(15)
+    plain = rng.normal(size=8)
+    pad_best = plain.copy()
+    pad_best[0] = 9.0
+    start_best = plain.copy()
+    start_best[2] = 9.0
+    cases = [("a plain step", plain, 0, 10), ("padding has the largest logit", pad_best, 2, 10),
+             ("[START] has the largest logit", start_best, 4, 10), ("the last allowed step", plain, 9, 10)]
+    for description, logits, step, limit in cases:
+        package = _allowed(tf.constant(logits[None], tf.float32), tf.constant(step), tf.constant([limit]))
+        expected = int(np.argmax(package.numpy()[0]))
+        assert expected == _next_token(logits, step, limit)
+        ok, got = _call(name, fn, logits.copy(), step, limit)
+        if not ok:
+            return
+        if not isinstance(got, (int, np.integer)) or int(got) != expected:
+            print(f"✘ {name}: wrong token for {description} (step={step}, limit={limit}):\n"
+                  f"    expected {expected}\n    got      {got!r}\n  {hint}")
+            return
+    print(f"✔ {name}: right on 4 cases: a plain step, padding or [START] the best, and the last step.")
+
+
+# -- The applications chapter (06_applications) ---------------------------------------------
+
+
+def check_sort_positions(fn):
+    """Check ``fn(source) -> positions``: for each character of ``sorted(source)``, the
+    index in ``source`` it comes from, with equal characters in source order (a stable sort).
+
+    Example:
+        >>> check_sort_positions(lambda s: sorted(range(len(s)), key=lambda i: (s[i], i)))
+        ✔ sort_positions: right on 5 strings, repeated characters included.
+    """
+    from .alignment import source_positions
+
+    cases = [(f"source {s!r}", (s,), np.array(source_positions("sort", s), dtype=float).reshape(-1))
+             for s in ("cab", "dcba", "baa", "3141", "zz")]
+    _run_cases("sort_positions", fn, cases, "right on 5 strings, repeated characters included.",
+               "Hint: sort the indices 0..n-1 by (character, index); the index breaks ties, so of two "
+               "equal characters the earlier one comes first (np.argsort(list(source), kind='stable') "
+               "does the same).")
+
+
+def _pointing_cases():
+    rng = np.random.default_rng(60)
+    source = ["[START]", "q", "w", "e", "r", "[END]"]
+    reverse = np.full((5, 6), 0.02)
+    reverse[[0, 1, 2, 3, 4], [4, 3, 2, 1, 5]] = 0.9  # writes r e w q [END]
+    half = reverse.copy()
+    half[[1, 3]] = half[[1, 3], ::-1]  # two steps look elsewhere
+    repeated = np.array([[0.1, 0.45, 0.45, 0.0], [0.1, 0.2, 0.7, 0.0], [0.9, 0.05, 0.05, 0.0]])
+    random_weights = rng.dirichlet(np.ones(6), size=5)
+    return [
+        ("a perfect reversal map of 'qwer' (the [END] row is not counted)",
+         (reverse, source, ["r", "e", "w", "q", "[END]"]), 1.0),
+        ("a reversal map with two steps looking elsewhere", (half, source, ["r", "e", "w", "q", "[END]"]), 0.5),
+        ("a repeated 'a' in the source: either copy counts",
+         (repeated, ["[START]", "a", "a", "[END]"], ["a", "a", "[END]"]), 1.0),
+        ("random weights", (random_weights, source, ["q", "w", "e", "r", "[END]"]), None),
+    ]
+
+
+def check_pointing_accuracy(fn):
+    """Check ``fn(weights, source_tokens, target_tokens) -> float``, the fraction of output
+    steps (markers such as ``[END]`` excluded) whose most-attended source token is the token written.
+
+    Example:
+        >>> from seq2seq_attention.alignment import pointing_accuracy
+        >>> check_pointing_accuracy(pointing_accuracy)
+        ✔ pointing_accuracy: right on 4 maps, with repeated tokens and the [END] row.
+    """
+    from .alignment import pointing_accuracy
+
+    cases = [(d, args, pointing_accuracy(*args) if expected is None else expected)
+             for d, args, expected in _pointing_cases()]
+    _run_cases("pointing_accuracy", fn, cases, "right on 4 maps, with repeated tokens and the [END] row.",
+               "Hint: for each row t with a real token (not [START], [END], [UNK] or padding), take "
+               "s = np.argmax(weights[t]) and count a hit when source_tokens[s] == target_tokens[t]; "
+               "divide by the number of such rows.")
+
+
+def check_attention_entropy(fn):
+    """Check ``fn(weights) -> entropies``, one entropy (in nats) per row, with ``0 log 0 = 0``.
+
+    Example:
+        >>> from seq2seq_attention.alignment import attention_entropy
+        >>> check_attention_entropy(attention_entropy)
+        ✔ attention_entropy: right on 3 maps, one-hot rows (entropy 0) included.
+    """
+    from .alignment import attention_entropy
+
+    rng = np.random.default_rng(61)
+    one_hot = np.eye(4)[[3, 0, 2]]
+    mixed = np.array([[0.5, 0.5, 0.0, 0.0], [0.25, 0.25, 0.25, 0.25], [1.0, 0.0, 0.0, 0.0]])
+    dense = rng.dirichlet(np.ones(7), size=5)
+    cases = [(d, (w,), attention_entropy(w)) for d, w in
+             (("one-hot rows", one_hot), ("rows with zeros", mixed), ("random rows of 7 weights", dense))]
+    _run_cases("attention_entropy", fn, cases, "right on 3 maps, one-hot rows (entropy 0) included.",
+               "Hint: -sum(a * log a) over each row, where a weight of 0 adds 0 (log 0 is -inf, and "
+               "0 * -inf is nan): e.g. np.where(w > 0, w * np.log(np.where(w > 0, w, 1)), 0).")
+
+
+# -- The tools chapter (07_tools) -------------------------------------------------------------
+
+
+def _clipped_precision(hypothesis, reference_tokens, n):
+    def counts(tokens):
+        grams = {}
+        for i in range(len(tokens) - n + 1):
+            gram = tuple(tokens[i:i + n])
+            grams[gram] = grams.get(gram, 0) + 1
+        return grams
+
+    hyp, ref = counts(hypothesis), counts(reference_tokens)
+    return sum(min(c, ref.get(g, 0)) for g, c in hyp.items()), sum(hyp.values())
+
+
+def check_clipped_precision(fn):
+    """Check ``fn(hypothesis, reference, n) -> (matches, total)``, BLEU's clipped n-gram counts.
+
+    ``hypothesis`` and ``reference`` are lists of tokens. ``total`` is the number of
+    n-grams of the hypothesis; ``matches`` counts each of them at most as many times as
+    it occurs in the reference.
+
+    Example:
+        >>> check_clipped_precision(_clipped_precision)
+        ✔ clipped_precision: right on 5 cases, from unigrams to 4-grams.
+    """
+    cat = "the cat is on the mat".split()
+    cases = [
+        ("'the the the the the the the' against 'the cat is on the mat', n=1",
+         ("the the the the the the the".split(), cat, 1), (2, 7)),
+        ("'the cat the cat on the mat' against 'the cat is on the mat', n=2",
+         ("the cat the cat on the mat".split(), cat, 2), _clipped_precision("the cat the cat on the mat".split(), cat, 2)),
+        ("an exact copy, n=4", (cat, cat, 4), (3, 3)),
+        ("a hypothesis shorter than n", (["the", "cat"], cat, 3), (0, 0)),
+        ("'a a b a' against 'a b a b', n=1", (list("aaba"), list("abab"), 1), (3, 4)),
+    ]
+    _run_cases("clipped_precision", fn, cases, "right on 5 cases, from unigrams to 4-grams.",
+               "Hint: count each n-gram (a tuple of n tokens) in the hypothesis and in the reference; "
+               "matches = sum over hypothesis n-grams of min(its count, its count in the reference).",
+               outputs=("matches", "total"))
+
+
+def check_brevity_penalty(fn):
+    """Check ``fn(hypothesis_length, reference_length) -> float``, BLEU's brevity penalty:
+    1 when the hypothesis is longer than the reference, ``exp(1 - r / c)`` otherwise
+    (0 for an empty hypothesis).
+
+    Example:
+        >>> check_brevity_penalty(lambda c, r: 1.0 if c > r else (0.0 if c == 0 else float(np.exp(1 - r / c))))
+        ✔ brevity_penalty: right on 5 cases, empty hypothesis included.
+    """
+    cases = [(f"c={c}, r={r}", (c, r), 1.0 if c > r else (0.0 if c == 0 else np.exp(1 - r / c)))
+             for c, r in ((12, 10), (10, 10), (10, 12), (1, 5), (0, 7))]
+    _run_cases("brevity_penalty", fn, cases, "right on 5 cases, empty hypothesis included.",
+               "Hint: only a hypothesis shorter than the reference is penalised: bp = exp(1 - r / c) "
+               "for c < r (note r / c, not c / r), 1 otherwise, and 0 when c = 0.")
+
+
+def _signature_fields(signature):
+    return dict(part.split(":", 1) for part in signature.split("|") if part)
+
+
+def _signature_differences(a, b):
+    fa, fb = _signature_fields(a), _signature_fields(b)
+    return sorted(k for k in fa.keys() | fb.keys() if fa.get(k) != fb.get(k))
+
+
+def check_signature_differences(fn):
+    """Check ``fn(signature_a, signature_b) -> names``: the sorted names of the fields of two
+    sacreBLEU signatures (``"nrefs:1|case:mixed|...|version:2.4.0"``) whose values differ,
+    a field present in only one counting as different.
+
+    Example:
+        >>> check_signature_differences(_signature_differences)
+        ✔ signature_differences: right on 4 pairs of signatures.
+    """
+    base = "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.4.0"
+    cases = [
+        (base, base, []),
+        (base, base.replace("tok:13a", "tok:intl").replace("case:mixed", "case:lc"), ["case", "tok"]),
+        (base, base.replace("nrefs:1", "nrefs:2"), ["nrefs"]),
+        ("nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.4.0",
+         "nrefs:1|case:mixed|eff:no|tok:flores200|smooth:exp|version:2.3.1|extra:yes", ["extra", "tok", "version"]),
+    ]
+    hint = ('Hint: split each signature on "|", each part on the first ":" into name and value '
+            "(a dict); compare the values of every name in either dict, and sort the names that differ.")
+    for a, b, expected in cases:
+        ok, got = _call("signature_differences", fn, a, b)
+        if not ok:
+            return
+        if list(got) != expected:
+            print(f"✘ signature_differences: wrong names for\n    {a}\n    {b}\n"
+                  f"    expected {expected}\n    got      {list(got)}\n  {hint}")
+            return
+    print("✔ signature_differences: right on 4 pairs of signatures.")
+
+
+# -- The future directions chapter (08_future) ---------------------------------------------
+
+
+def _split_heads(x, num_heads):
+    """``(batch, len, heads * depth) -> (batch, heads, len, depth)``, head ``h`` = features ``h*depth..``."""
+    batch, length, features = x.shape
+    return x.reshape(batch, length, num_heads, features // num_heads).transpose(0, 2, 1, 3)
+
+
+def _sinusoidal(length, depth):
+    angles = np.arange(length)[:, None] / 10000 ** (np.arange(0, depth, 2)[None, :] / depth)  # (length, depth/2)
+    encoding = np.zeros((length, depth))
+    encoding[:, 0::2], encoding[:, 1::2] = np.sin(angles), np.cos(angles)
+    return encoding
+
+
+def check_split_heads(fn):
+    """Check ``fn(x, num_heads) -> heads``: ``(batch, len, d_model)`` -> ``(batch, heads, len, d_model / heads)``.
+
+    Example:
+        >>> check_split_heads(lambda x, h: x.reshape(x.shape[0], x.shape[1], h, -1).transpose(0, 2, 1, 3))
+        ✔ split_heads: right on 3 cases; head h holds features h * depth to (h + 1) * depth - 1.
+    """
+    rng = np.random.default_rng(12)
+    cases = []
+    for batch, length, heads, depth in [(1, 2, 2, 3), (2, 5, 4, 2), (3, 4, 1, 6)]:
+        x = rng.normal(size=(batch, length, heads * depth))
+        cases.append((f"x of shape {x.shape} with num_heads={heads}", (x, heads), _split_heads(x, heads)))
+    _run_cases("split_heads", fn, cases, "right on 3 cases; head h holds features h * depth to (h + 1) * depth - 1.",
+               "Hint: reshape to (batch, len, heads, depth) first (each position's features, cut into heads), "
+               "then swap the len and heads axes with transpose(0, 2, 1, 3). Reshaping straight to "
+               "(batch, heads, len, depth) mixes positions.")
+
+
+def check_sinusoidal_encoding(fn):
+    """Check ``fn(length, depth) -> (length, depth)`` sinusoidal positional encodings.
+
+    Example:
+        >>> def encoding(length, depth):
+        ...     angles = np.arange(length)[:, None] / 10000 ** (np.arange(0, depth, 2) / depth)
+        ...     return np.stack([np.sin(angles), np.cos(angles)], axis=-1).reshape(length, depth)
+        >>> check_sinusoidal_encoding(encoding)
+        ✔ sinusoidal_encoding: right for 3 sizes: sines on even features, cosines on odd ones.
+    """
+    cases = [(f"length={n}, depth={d}", (n, d), _sinusoidal(n, d)) for n, d in [(4, 2), (10, 8), (50, 16)]]
+    _run_cases("sinusoidal_encoding", fn, cases, "right for 3 sizes: sines on even features, cosines on odd ones.",
+               "Hint: PE[p, 2i] = sin(p / 10000^(2i / depth)) and PE[p, 2i + 1] = cos(p / 10000^(2i / depth)); "
+               "the exponent uses 2i, the even feature index, divided by depth.", atol=1e-6)
+
+
+def check_causal_attention(fn):
+    """Check ``fn(q, k, v) -> (output, weights)``: scaled dot-product self-attention where
+    position ``t`` sees positions ``0..t`` only. ``q``, ``k`` are ``(T, d)``, ``v`` ``(T, d_v)``.
+
+    Example:
+        >>> def causal(q, k, v):
+        ...     scores = q @ k.T / np.sqrt(k.shape[-1])
+        ...     scores = np.where(np.tril(np.ones(scores.shape, bool)), scores, -np.inf)
+        ...     w = np.exp(scores - scores.max(-1, keepdims=True))
+        ...     w = w / w.sum(-1, keepdims=True)
+        ...     return w @ v, w
+        >>> check_causal_attention(causal)
+        ✔ causal_attention: right output and weights on 3 cases; nothing comes from the future.
+    """
+    rng = np.random.default_rng(13)
+    cases = []
+    for length, d, d_v in [(3, 2, 2), (5, 4, 3), (6, 8, 8)]:
+        q, k, v = rng.normal(size=(length, d)), rng.normal(size=(length, d)), rng.normal(size=(length, d_v))
+        context, weights = reference.attention(q, k, v, mask=np.tril(np.ones((length, length), bool)),
+                                               score="scaled_dot")
+        cases.append((f"T={length}, d={d}, d_v={d_v}", (q, k, v), (context, weights)))
+    _run_cases("causal_attention", fn, cases,
+               "right output and weights on 3 cases; nothing comes from the future.",
+               "Hint: scores = q @ k.T / sqrt(d); set the scores above the diagonal (s > t) to -inf, or mask "
+               "them, BEFORE the softmax; then output = weights @ v.", outputs=("output", "weights"))

@@ -327,7 +327,9 @@ class Seq2SeqAttention(keras.Model):
             additive attention's hidden size.
         decoder: ``"luong"`` (attention after the RNN) or ``"bahdanau"``
             (attention before the RNN step).
-        attention: ``"additive"``, ``"dot"``, ``"general"`` or ``"scaled_dot"``.
+        attention: ``"additive"``, ``"dot"``, ``"general"`` or ``"scaled_dot"``;
+            ``"none"`` gives the classic seq2seq without attention, whose decoder
+            sees the source only through the encoder's final state (a baseline).
         cell: ``"gru"`` or ``"lstm"``.
         bidirectional: whether the encoder reads the source both ways.
         dropout: dropout on the RNNs' inputs.
