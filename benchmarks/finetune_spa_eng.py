@@ -116,7 +116,8 @@ def main():
         result = finetune(pretrained, q_train, q_val, epochs=args.epochs, patience=3, metric="bleu", verbose=2,
                           eval_limit=300, **options)
         results.append({"condition": name, "epochs": result.report["epochs_run"], "seconds": result.report["seconds"],
-                        "added_target_tokens": result.report["added_target_tokens"][:20],
+                        "added_target_count": len(result.report["added_target_tokens"]),
+                        "added_target_tokens": result.report["added_target_tokens"][:20],  # the first 20
                         **scores(result.translator)})
         print(results[-1], flush=True)
     start = time.perf_counter()
