@@ -505,7 +505,10 @@ def finetune(translator, train_pairs, validation_pairs, *, old_pairs=None, freez
                                 learning_rate=rate, patience=patience, verbose=verbose)
     best = keras.saving.load_model(run_dir / "best.keras", compile=False)  # best new-domain validation loss
     model.set_weights(best.get_weights())
-    freeze(model, [])  # the saved translator is an ordinary, fully trainable one
+    freeze(model, [])
+    # A fresh, uncompiled copy: an ordinary, fully trainable translator whose .keras file
+    # carries no optimizer state from the fine-tuning run.
+    model_translator = copy_translator(model_translator)
 
     report["epochs_run"] = len(history.history["loss"])
     report["best_epoch"] = int(np.argmin(history.history["val_loss"])) + 1
@@ -556,5 +559,5 @@ def train_from_scratch(like, train_pairs, validation_pairs, *, learning_rate=1e-
     model, history = training.train(lambda: Seq2SeqAttention.from_config(config), train_data, validation_data,
                                     epochs=epochs, run_dir=run_dir, learning_rate=learning_rate,
                                     patience=patience, verbose=verbose, tensorboard=False)
-    model.set_weights(keras.saving.load_model(run_dir / "best.keras", compile=False).get_weights())
-    return Translator(model, source_vectorizer, target_vectorizer), history
+    best = keras.saving.load_model(run_dir / "best.keras", compile=False)  # uncompiled: no optimizer state
+    return Translator(best, source_vectorizer, target_vectorizer), history
