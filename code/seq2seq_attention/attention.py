@@ -198,7 +198,7 @@ class BaseAttention(keras.layers.Layer):
         if projected_keys is None:
             projected_keys = self.project_keys(keys)
         scores = self.score_projected(query, projected_keys)  # (batch, tgt_len, src_len)
-        weights = masked_softmax(scores, mask)  # (batch, tgt_len, src_len), float32 or wider
+        weights = self.weights_from_scores(scores, mask)  # (batch, tgt_len, src_len), float32 or wider
         weights = ops.cast(weights, values.dtype)
         context = ops.matmul(weights, values)  # (batch, tgt_len, value_dim)
 
@@ -206,6 +206,10 @@ class BaseAttention(keras.layers.Layer):
             context = ops.squeeze(context, 1)  # (batch, value_dim)
             weights = ops.squeeze(weights, 1)  # (batch, src_len)
         return context, weights
+
+    def weights_from_scores(self, scores, mask):
+        """Scores to attention weights: the masked softmax over source positions."""
+        return masked_softmax(scores, mask)
 
     def compute_mask(self, *args, **kwargs):
         # The outputs carry no Keras mask: the source mask has been used up by
@@ -425,29 +429,9 @@ class NoAttention(BaseAttention):
         # Zeros of shape (batch, tgt_len, src_len), built from the inputs' shapes.
         return ops.zeros_like(query[..., :1]) * ops.expand_dims(ops.zeros_like(projected_keys[..., 0]), 1)
 
-    def call(self, query, keys, values=None, mask=None, keys_mask=None, projected_keys=None):
-        """Returns ``(context, weights)``, both zero, with the shapes of the other layers'."""
-        if values is None:
-            values = keys
-        if mask is None:
-            mask = keys_mask
-        self._check_shapes(
-            tuple(query.shape),
-            tuple(keys.shape),
-            tuple(values.shape),
-            None if mask is None else tuple(mask.shape),
-        )
-        single_step = len(query.shape) == 2
-        if single_step:
-            query = ops.expand_dims(query, 1)  # (batch, 1, query_dim)
-        weights = ops.cast(self.score_projected(query, keys), values.dtype)  # (batch, tgt_len, src_len): 0
-        context = ops.zeros_like(query[..., :1]) * ops.expand_dims(
-            ops.zeros_like(values[:, 0, :]), 1)  # (batch, tgt_len, value_dim): 0
-        context = ops.cast(context, values.dtype)
-        if single_step:
-            context = ops.squeeze(context, 1)  # (batch, value_dim)
-            weights = ops.squeeze(weights, 1)  # (batch, src_len)
-        return context, weights
+    def weights_from_scores(self, scores, mask):
+        # All-zero weights (not a softmax, which would be uniform): the context is then zero too.
+        return ops.zeros_like(scores)
 
 
 ATTENTION_SCORES = {

@@ -158,6 +158,13 @@ def _texts_for(config, texts):
     return [data.normalize(t) if config["level"] == "word" else t for t in texts]
 
 
+def _prepared_pairs(translator, pairs):
+    """Pairs as ``translator``'s vectorizers read them (word level: normalised)."""
+    sources = _texts_for(translator.source_config, [s for s, _ in pairs])
+    targets = _texts_for(translator.target_config, [t for _, t in pairs])
+    return list(zip(sources, targets))
+
+
 def _token_counts(config, texts):
     """Counts of the tokens of ``texts`` as ``config``'s vectorizer splits them."""
     texts = _texts_for(config, texts)
@@ -481,13 +488,10 @@ def finetune(translator, train_pairs, validation_pairs, *, old_pairs=None, freez
     fit_pairs = mix_old_data(train_pairs, old_train_pairs or [], mix_old, seed)
     source_vectorizer = data.vectorizer_from_config(model_translator.source_config)
     target_vectorizer = data.vectorizer_from_config(model_translator.target_config)
-    level = model_translator.source_config["level"]
-    prepare = (lambda pairs: pairs) if level == "character" else (
-        lambda pairs: [(data.normalize(s), data.normalize(t)) for s, t in pairs])
-    train_data = data.make_dataset(prepare(fit_pairs), source_vectorizer, target_vectorizer,
+    train_data = data.make_dataset(_prepared_pairs(model_translator, fit_pairs), source_vectorizer, target_vectorizer,
                                    batch_size=batch_size, seed=seed)
-    validation_data = data.make_dataset(prepare(validation_pairs), source_vectorizer, target_vectorizer,
-                                        batch_size=batch_size, shuffle=False)
+    validation_data = data.make_dataset(_prepared_pairs(model_translator, validation_pairs), source_vectorizer,
+                                        target_vectorizer, batch_size=batch_size, shuffle=False)
     steps = math.ceil(len(fit_pairs) / batch_size)
     warmup = min(warmup_epochs * steps, max(epochs * steps - 1, 0))
     rate = learning_rate_schedule(learning_rate, epochs * steps, warmup, schedule)
@@ -542,9 +546,7 @@ def train_from_scratch(like, train_pairs, validation_pairs, *, learning_rate=1e-
         raise ValueError("train_from_scratch needs training and validation pairs.")
     keras.utils.set_random_seed(seed)
     level, standardize = like.source_config["level"], like.source_config["standardize"]
-    if level == "word":
-        train_pairs = [(data.normalize(s), data.normalize(t)) for s, t in train_pairs]
-        validation_pairs = [(data.normalize(s), data.normalize(t)) for s, t in validation_pairs]
+    train_pairs, validation_pairs = _prepared_pairs(like, train_pairs), _prepared_pairs(like, validation_pairs)
     source_vectorizer = data.make_vectorizer([s for s, _ in train_pairs], level=level, standardize=standardize)
     target_vectorizer = data.make_vectorizer([t for _, t in train_pairs], level=like.target_config["level"],
                                              standardize=like.target_config["standardize"])
