@@ -1,7 +1,7 @@
 # Two commands on a fresh machine (see README.md):
 #   make book   builds the website into _build/html
-#   make test   runs every test: package, docstring examples, notebooks, and a
-#               warnings-as-errors build of the book
+#   make test   runs every test: ruff (lint and format), package, docstring
+#               examples, notebooks, and a warnings-as-errors build of the book
 # Both create the virtual environment .venv and install requirements.txt first.
 
 PYTHON ?= python3
@@ -27,6 +27,7 @@ book: $(STAMP)
 	@echo "Open _build/html/index.html"
 
 test: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going --path-output $(VENV)/book-check
 	$(BIN)/python -m pytest
 

@@ -9,7 +9,8 @@ tensor ``(batch, n, n)`` (and, for the additive score, of its hidden tensor
 ``(batch, n, n, units)``, which is what limits it first). A quadratic
 ``a n^2 + b n + c`` is fitted to each layer's times.
 
-    .venv/bin/python benchmarks/attention_scaling.py     # writes benchmarks/results/attention_scaling.json
+    # writes benchmarks/results/attention_scaling.json
+    .venv/bin/python benchmarks/attention_scaling.py
 
 The chapter "FAQ" runs a small version of the same measurement live and plots
 this file. This is a measurement, not a test: nothing here asserts a time.
@@ -26,14 +27,15 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-import keras  # noqa: E402
-from report import write_report  # noqa: E402  (benchmarks/report.py)
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import keras
+import numpy as np
+import tensorflow as tf
+from report import write_report
 
-tf.get_logger().setLevel("ERROR")  # one tf.function per configuration: retracing is expected
+# one tf.function per configuration: retracing is expected
+tf.get_logger().setLevel("ERROR")
 
-from seq2seq_attention.attention import get_attention  # noqa: E402
+from seq2seq_attention.attention import get_attention
 
 
 def median_seconds(fn, repeats):
@@ -50,8 +52,10 @@ def bench(score, n, batch, dim, units, repeats):
     keras.utils.set_random_seed(0)
     layer = get_attention(score, units=units)
     rng = np.random.default_rng(0)
-    query = tf.constant(rng.normal(size=(batch, n, dim)), tf.float32)  # (batch, n, dim): every position asks
-    keys = tf.constant(rng.normal(size=(batch, n, dim)), tf.float32)  # (batch, n, dim)
+    # (batch, n, dim): every position asks
+    query = tf.constant(rng.normal(size=(batch, n, dim)), tf.float32)
+    # (batch, n, dim)
+    keys = tf.constant(rng.normal(size=(batch, n, dim)), tf.float32)
     _, weights = layer(query, keys)  # build; weights (batch, n, n)
     forward = tf.function(lambda: layer(query, keys)[0])
     hidden_bytes = batch * n * n * units * 4 if score == "additive" else 0
@@ -63,7 +67,9 @@ def bench(score, n, batch, dim, units, repeats):
         "units": units if score == "additive" else None,
         "forward_ms": 1e3 * median_seconds(forward, repeats),
         "weights_bytes": int(np.asarray(weights).nbytes),  # batch * n * n * 4
-        "largest_intermediate_bytes": max(int(np.asarray(weights).nbytes), hidden_bytes),
+        "largest_intermediate_bytes": max(
+            int(np.asarray(weights).nbytes), hidden_bytes
+        ),
     }
 
 
@@ -71,18 +77,40 @@ def quadratic_fit(ns, ms):
     """Least-squares ``a n^2 + b n + c`` through the points; returns a dict."""
     a, b, c = np.polyfit(np.asarray(ns, float), np.asarray(ms, float), 2)
     n = max(ns)
-    return {"a": float(a), "b": float(b), "c": float(c),
-            "quadratic_share_at_max_n": float(a * n * n / (a * n * n + abs(b) * n + abs(c)))}
+    return {
+        "a": float(a),
+        "b": float(b),
+        "c": float(c),
+        "quadratic_share_at_max_n": float(
+            a * n * n / (a * n * n + abs(b) * n + abs(c))
+        ),
+    }
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "attention_scaling.json")
-    parser.add_argument("--layers", nargs="+", default=["scaled_dot", "general", "additive"])
-    parser.add_argument("--lengths", type=int, nargs="+", default=[32, 64, 128, 256, 384, 512, 768, 1024])
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).parent / "results" / "attention_scaling.json",
+    )
+    parser.add_argument(
+        "--layers", nargs="+", default=["scaled_dot", "general", "additive"]
+    )
+    parser.add_argument(
+        "--lengths",
+        type=int,
+        nargs="+",
+        default=[32, 64, 128, 256, 384, 512, 768, 1024],
+    )
     parser.add_argument("--batch", type=int, default=4)
     parser.add_argument("--dim", type=int, default=64)
-    parser.add_argument("--units", type=int, default=16, help="hidden size of the additive score")
+    parser.add_argument(
+        "--units",
+        type=int,
+        default=16,
+        help="hidden size of the additive score",
+    )
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
 
@@ -90,19 +118,33 @@ def main():
     for score in args.layers:
         rows = []
         for n in args.lengths:
-            row = bench(score, n, args.batch, args.dim, args.units, args.repeats)
+            row = bench(
+                score, n, args.batch, args.dim, args.units, args.repeats
+            )
             rows.append(row)
-            print(f"{score:10s} n={n:5d}  forward {row['forward_ms']:9.3f} ms  "
-                  f"weights {row['weights_bytes'] / 2**20:8.2f} MiB  "
-                  f"largest {row['largest_intermediate_bytes'] / 2**20:8.2f} MiB", flush=True)
+            print(
+                f"{score:10s} n={n:5d}  forward {row['forward_ms']:9.3f} "
+                f"ms  weights {row['weights_bytes'] / 2**20:8.2f} MiB  "
+                "largest "
+                f"{row['largest_intermediate_bytes'] / 2**20:8.2f} MiB",
+                flush=True,
+            )
         results += rows
-        fits[score] = quadratic_fit([r["n"] for r in rows], [r["forward_ms"] for r in rows])
+        fits[score] = quadratic_fit(
+            [r["n"] for r in rows], [r["forward_ms"] for r in rows]
+        )
         print(f"{score:10s} fit: {fits[score]}", flush=True)
 
-    write_report(args.out, "attention_scaling",
-                 "median milliseconds of one forward pass (tf.function) with n queries over n keys, "
-                 "bytes of the (batch, n, n) weights, and a quadratic fit of time against n",
-                 args, results, fits=fits)
+    write_report(
+        args.out,
+        "attention_scaling",
+        "median milliseconds of one forward pass (tf.function) with n "
+        "queries over n keys, bytes of the (batch, n, n) weights, and a "
+        "quadratic fit of time against n",
+        args,
+        results,
+        fits=fits,
+    )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ wall time), then decodes the test split greedily and scores it with sacreBLEU
 A CPU-time budget rather than a wall-clock one: other work on the machine
 slows the run down but does not change how much training it gets.
 
-    SEQ2SEQ_ATTENTION_DATA=../shared/data .venv/bin/python benchmarks/bleu_budget.py
+    SEQ2SEQ_ATTENTION_DATA=../shared/data \
+        .venv/bin/python benchmarks/bleu_budget.py
     # writes benchmarks/results/bleu_budget.json
 
 Needs the corpus (``$SEQ2SEQ_ATTENTION_DATA`` or ``../shared/data``); it never
@@ -31,13 +32,17 @@ _SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 if "SEQ2SEQ_ATTENTION_DATA" not in os.environ and _SHARED.is_dir():
     os.environ["SEQ2SEQ_ATTENTION_DATA"] = str(_SHARED)
 
-import keras  # noqa: E402
-from report import write_report  # noqa: E402  (benchmarks/report.py)
+import keras
+from report import write_report  # benchmarks/report.py
 
-from seq2seq_attention import data  # noqa: E402
-from seq2seq_attention.metrics import MaskedTokenAccuracy, evaluate_translator, masked_loss  # noqa: E402
-from seq2seq_attention.models import Seq2SeqAttention  # noqa: E402
-from seq2seq_attention.translator import Translator  # noqa: E402
+from seq2seq_attention import data
+from seq2seq_attention.metrics import (
+    MaskedTokenAccuracy,
+    evaluate_translator,
+    masked_loss,
+)
+from seq2seq_attention.models import Seq2SeqAttention
+from seq2seq_attention.translator import Translator
 
 
 class CpuBudget(keras.callbacks.Callback):
@@ -62,7 +67,11 @@ class CpuBudget(keras.callbacks.Callback):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "bleu_budget.json")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).parent / "results" / "bleu_budget.json",
+    )
     parser.add_argument("--cpu-minutes", type=float, default=20.0)
     parser.add_argument("--decoders", nargs="+", default=["luong", "bahdanau"])
     parser.add_argument("--attention", default="additive")
@@ -73,49 +82,107 @@ def main():
     try:
         corpus = data.load_spa_eng(download=False)
     except data.CorpusNotFoundError as error:
-        sys.exit(f"bleu_budget: needs the spa-eng corpus and never downloads.\n{error}")
+        sys.exit(
+            "bleu_budget: needs the spa-eng corpus and never downloads.\n"
+            f"{error}"
+        )
     pairs = data.prepare_pairs(corpus.pairs, max_length=20)
     split = data.split_by_source(pairs, seed=args.seed)
-    source_vectorizer = data.make_vectorizer([s for s, _ in split.train], max_tokens=5000)
-    target_vectorizer = data.make_vectorizer([t for _, t in split.train], max_tokens=5000)
-    train_data = data.make_dataset(split.train, source_vectorizer, target_vectorizer, batch_size=64,
-                                   seed=args.seed)
+    source_vectorizer = data.make_vectorizer(
+        [s for s, _ in split.train], max_tokens=5000
+    )
+    target_vectorizer = data.make_vectorizer(
+        [t for _, t in split.train], max_tokens=5000
+    )
+    train_data = data.make_dataset(
+        split.train,
+        source_vectorizer,
+        target_vectorizer,
+        batch_size=64,
+        seed=args.seed,
+    )
     test_pairs = split.test
-    print(f"spa-eng: {len(split.train)} training pairs, {len(split.test)} test pairs; "
-          f"budget {args.cpu_minutes} CPU-minutes per decoder", flush=True)
+    print(
+        f"spa-eng: {len(split.train)} training pairs, {len(split.test)} "
+        f"test pairs; budget {args.cpu_minutes} CPU-minutes per decoder",
+        flush=True,
+    )
 
     results = []
     for decoder in args.decoders:
         keras.utils.set_random_seed(args.seed)
-        model = Seq2SeqAttention(source_vectorizer.vocabulary_size(), target_vectorizer.vocabulary_size(),
-                                 embedding_dim=256, units=256, decoder=decoder, attention=args.attention)
-        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=masked_loss(), metrics=[MaskedTokenAccuracy()])
+        model = Seq2SeqAttention(
+            source_vectorizer.vocabulary_size(),
+            target_vectorizer.vocabulary_size(),
+            embedding_dim=256,
+            units=256,
+            decoder=decoder,
+            attention=args.attention,
+        )
+        model.compile(
+            optimizer=keras.optimizers.Adam(1e-3),
+            loss=masked_loss(),
+            metrics=[MaskedTokenAccuracy()],
+        )
         budget = CpuBudget(args.cpu_minutes * 60)
         wall = time.perf_counter()
-        history = model.fit(train_data, epochs=1000, callbacks=[budget], verbose=2, shuffle=False)
+        history = model.fit(
+            train_data,
+            epochs=1000,
+            callbacks=[budget],
+            verbose=2,
+            shuffle=False,
+        )
         wall = time.perf_counter() - wall
         translator = Translator(model, source_vectorizer, target_vectorizer)
         decode_start = time.perf_counter()
-        scores = evaluate_translator(translator, test_pairs, metric="bleu", limit=args.test_sentences)
+        scores = evaluate_translator(
+            translator, test_pairs, metric="bleu", limit=args.test_sentences
+        )
         decode_seconds = time.perf_counter() - decode_start
-        examples = [{"source": t.source, "translation": t.text, "references": r}
-                    for t, r in list(zip(scores["translations"], scores["references"]))[:5]]
+        examples = [
+            {"source": t.source, "translation": t.text, "references": r}
+            for t, r in list(
+                zip(scores["translations"], scores["references"])
+            )[:5]
+        ]
         row = {
-            "decoder": decoder, "attention": args.attention, "cpu_minutes": args.cpu_minutes,
-            "training_wall_seconds": wall, "steps": budget.steps,
-            "epochs_started": len(history.history["loss"]), "final_train_loss": history.history["loss"][-1],
-            "test_sentences": scores["sentences"], "bleu": scores["bleu"], "chrf": scores["chrf"],
-            "greedy_decoding_seconds": decode_seconds, "examples": examples,
+            "decoder": decoder,
+            "attention": args.attention,
+            "cpu_minutes": args.cpu_minutes,
+            "training_wall_seconds": wall,
+            "steps": budget.steps,
+            "epochs_started": len(history.history["loss"]),
+            "final_train_loss": history.history["loss"][-1],
+            "test_sentences": scores["sentences"],
+            "bleu": scores["bleu"],
+            "chrf": scores["chrf"],
+            "greedy_decoding_seconds": decode_seconds,
+            "examples": examples,
         }
         results.append(row)
-        print(f"{decoder}: {budget.steps} steps in {wall:.0f} s wall; test BLEU {scores['bleu']:.1f}, "
-              f"chrF {scores['chrf']:.1f} on {scores['sentences']} sentences", flush=True)
+        print(
+            f"{decoder}: {budget.steps} steps in {wall:.0f} s wall; test "
+            f"BLEU {scores['bleu']:.1f}, chrF {scores['chrf']:.1f} on "
+            f"{scores['sentences']} sentences",
+            flush=True,
+        )
 
-    write_report(args.out, "bleu_budget",
-                 "test BLEU/chrF (sacreBLEU, greedy decoding) after a fixed CPU-time budget of training",
-                 args, results,
-                 model_sizes={"units": 256, "embedding_dim": 256, "vocab_size": 5000, "batch_size": 64,
-                              "max_length": 20})
+    write_report(
+        args.out,
+        "bleu_budget",
+        "test BLEU/chrF (sacreBLEU, greedy decoding) after a fixed CPU-time "
+        "budget of training",
+        args,
+        results,
+        model_sizes={
+            "units": 256,
+            "embedding_dim": 256,
+            "vocab_size": 5000,
+            "batch_size": 64,
+            "max_length": 20,
+        },
+    )
 
 
 if __name__ == "__main__":

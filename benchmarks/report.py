@@ -1,4 +1,5 @@
-"""What every benchmark writes: its results with the environment and settings, as JSON."""
+"""What every benchmark writes: its results with the environment and settings,
+as JSON."""
 
 from __future__ import annotations
 
@@ -27,12 +28,16 @@ def environment():
 
 
 def write_report(out, benchmark, what, args, results, **extra):
-    """Write ``{benchmark, what, environment, settings, **extra, results}`` to ``out``."""
+    """Write ``{benchmark, what, environment, settings, **extra, results}`` to
+    ``out``."""
     report = {
         "benchmark": benchmark,
         "what": what,
         "environment": environment(),
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "settings": {
+            k: (str(v) if isinstance(v, Path) else v)
+            for k, v in vars(args).items()
+        },
         **extra,
         "results": results,
     }

@@ -8,18 +8,38 @@ from seq2seq_attention.metrics import masked_loss
 from seq2seq_attention.models import Seq2SeqAttention
 from seq2seq_attention.translator import Translator
 
-PAIRS = [("go .", "ve ."), ("run !", "corre !"), ("i am cold .", "tengo frío ."),
-         ("the black cat .", "el gato negro ."), ("help me !", "¡ ayúdame !"), ("i see the cat .", "veo al gato .")]
+PAIRS = [
+    ("go .", "ve ."),
+    ("run !", "corre !"),
+    ("i am cold .", "tengo frío ."),
+    ("the black cat .", "el gato negro ."),
+    ("help me !", "¡ ayúdame !"),
+    ("i see the cat .", "veo al gato ."),
+]
 
 
 @pytest.fixture(scope="session")
 def dates_run(tmp_path_factory):
-    """A run folder of ``seq2seq-attention train --data dates --profile quick`` (about 3 CPU-minutes):
-    the English-dates translator at ``dates_run / "translator.keras"``, trained once per session."""
+    """A run folder of ``seq2seq-attention train --data dates --profile quick``
+    (about 3 CPU-minutes): the English-dates translator at
+    ``dates_run / "translator.keras"``, trained once per session."""
     from seq2seq_attention import cli
 
     folder = tmp_path_factory.mktemp("dates") / "run"
-    assert cli.main(["train", "--data", "dates", "--out", str(folder), "--profile", "quick"]) == 0
+    assert (
+        cli.main(
+            [
+                "train",
+                "--data",
+                "dates",
+                "--out",
+                str(folder),
+                "--profile",
+                "quick",
+            ]
+        )
+        == 0
+    )
     return folder
 
 
@@ -31,15 +51,25 @@ def memorised_pairs():
 
 @pytest.fixture(scope="session")
 def trained_translator():
-    """A translator that has memorised six pairs (a smoke test of the whole path)."""
+    """A translator that has memorised six pairs (a smoke test of the whole
+    path)."""
     keras.utils.set_random_seed(0)
     source_vectorizer = data.make_vectorizer([s for s, _ in PAIRS])
     target_vectorizer = data.make_vectorizer([t for _, t in PAIRS])
-    dataset = data.make_dataset(PAIRS, source_vectorizer, target_vectorizer, batch_size=6, shuffle=False)
-    model = Seq2SeqAttention(source_vectorizer.vocabulary_size(), target_vectorizer.vocabulary_size(),
-                             embedding_dim=16, units=32, decoder="bahdanau")
+    dataset = data.make_dataset(
+        PAIRS,
+        source_vectorizer,
+        target_vectorizer,
+        batch_size=6,
+        shuffle=False,
+    )
+    model = Seq2SeqAttention(
+        source_vectorizer.vocabulary_size(),
+        target_vectorizer.vocabulary_size(),
+        embedding_dim=16,
+        units=32,
+        decoder="bahdanau",
+    )
     model.compile(optimizer=keras.optimizers.Adam(0.02), loss=masked_loss())
     model.fit(dataset, epochs=80, verbose=0, shuffle=False)
     return Translator(model, source_vectorizer, target_vectorizer)
-
-

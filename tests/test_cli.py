@@ -1,4 +1,5 @@
-"""The command line end to end on a tiny TSV, its errors, and the dates quality bar."""
+"""The command line end to end on a tiny TSV, its errors, and the dates quality
+bar."""
 
 import io
 import json
@@ -11,9 +12,20 @@ from seq2seq_attention import cli
 
 TINY = "".join(
     f"{s}\t{t}\n"
-    for s, t in [("Go.", "Ve."), ("Run!", "¡Corre!"), ("I am cold.", "Tengo frío."), ("The black cat.", "El gato negro."),
-                 ("Help me!", "¡Ayúdame!"), ("I see the cat.", "Veo al gato."), ("Hello.", "Hola."), ("Thanks.", "Gracias."),
-                 ("Yes.", "Sí."), ("No.", "No."), ("Wait.", "Espera."), ("Come here.", "Ven aquí.")]
+    for s, t in [
+        ("Go.", "Ve."),
+        ("Run!", "¡Corre!"),
+        ("I am cold.", "Tengo frío."),
+        ("The black cat.", "El gato negro."),
+        ("Help me!", "¡Ayúdame!"),
+        ("I see the cat.", "Veo al gato."),
+        ("Hello.", "Hola."),
+        ("Thanks.", "Gracias."),
+        ("Yes.", "Sí."),
+        ("No.", "No."),
+        ("Wait.", "Espera."),
+        ("Come here.", "Ven aquí."),
+    ]
 )
 
 
@@ -22,15 +34,34 @@ def tiny_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cli")
     tsv = folder / "tiny.tsv"
     tsv.write_text(TINY, encoding="utf-8")
-    status = cli.main(["train", "--data", str(tsv), "--out", str(folder / "run"), "--profile", "quick",
-                       "--epochs", "2", "--seed", "3"])
+    status = cli.main(
+        [
+            "train",
+            "--data",
+            str(tsv),
+            "--out",
+            str(folder / "run"),
+            "--profile",
+            "quick",
+            "--epochs",
+            "2",
+            "--seed",
+            "3",
+        ]
+    )
     assert status == 0
     return folder
 
 
 def test_train_writes_a_complete_run_folder(tiny_run):
     run = tiny_run / "run"
-    for name in ("translator.keras", "best.keras", "split/train.tsv", "split/test.tsv", "split/split.json"):
+    for name in (
+        "translator.keras",
+        "best.keras",
+        "split/train.tsv",
+        "split/test.tsv",
+        "split/split.json",
+    ):
         assert (run / name).exists(), name
     assert list((run / "logs").rglob("*tfevents*")), "TensorBoard logs"
 
@@ -47,45 +78,142 @@ def test_translate_from_arguments_and_stdin(tiny_run, capsys, monkeypatch):
 
 def test_beam_sampling_and_export_commands(tiny_run, capsys):
     model = str(tiny_run / "run" / "translator.keras")
-    assert cli.main(["translate", "--model", model, "--method", "beam", "--beam-size", "3", "Go.", "Hello."]) == 0
-    assert cli.main(["translate", "--model", model, "--method", "sample", "--seed", "1", "Go."]) == 0
+    assert (
+        cli.main(
+            [
+                "translate",
+                "--model",
+                model,
+                "--method",
+                "beam",
+                "--beam-size",
+                "3",
+                "Go.",
+                "Hello.",
+            ]
+        )
+        == 0
+    )
+    assert (
+        cli.main(
+            [
+                "translate",
+                "--model",
+                model,
+                "--method",
+                "sample",
+                "--seed",
+                "1",
+                "Go.",
+            ]
+        )
+        == 0
+    )
     assert len(capsys.readouterr().out.splitlines()) == 3
-    assert cli.main(["export", "--model", model, "--out", str(tiny_run / "exported")]) == 0
+    assert (
+        cli.main(
+            ["export", "--model", model, "--out", str(tiny_run / "exported")]
+        )
+        == 0
+    )
     assert (tiny_run / "exported" / "saved_model.pb").exists()
 
 
 def test_evaluate_on_the_saved_split_writes_json(tiny_run, capsys):
     scores = tiny_run / "scores.json"
-    assert cli.main(["evaluate", "--model", str(tiny_run / "run" / "translator.keras"),
-                     "--data", str(tiny_run / "run" / "split"), "--part", "train", "--json", str(scores)]) == 0
+    assert (
+        cli.main(
+            [
+                "evaluate",
+                "--model",
+                str(tiny_run / "run" / "translator.keras"),
+                "--data",
+                str(tiny_run / "run" / "split"),
+                "--part",
+                "train",
+                "--json",
+                str(scores),
+            ]
+        )
+        == 0
+    )
     assert "BLEU" in capsys.readouterr().out
     result = json.loads(scores.read_text())
-    assert set(result) == {"sentences", "bleu", "chrf"} and result["sentences"] > 0
+    assert (
+        set(result) == {"sentences", "bleu", "chrf"}
+        and result["sentences"] > 0
+    )
 
 
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["translate", "--model", "nowhere.keras", "hi"], "--model nowhere.keras: no such file"),
-        (["train", "--data", "missing.tsv", "--out", "x"], "--data missing.tsv: no such file"),
-        (["evaluate", "--model", "{run}/best.keras", "--data", "dates"], "holds a Seq2SeqAttention, not a Translator"),
-        (["translate", "--model", "{tsv}", "hi"], "cannot load it as a Keras model"),
+        (
+            ["translate", "--model", "nowhere.keras", "hi"],
+            "--model nowhere.keras: no such file",
+        ),
+        (
+            ["train", "--data", "missing.tsv", "--out", "x"],
+            "--data missing.tsv: no such file",
+        ),
+        (
+            ["evaluate", "--model", "{run}/best.keras", "--data", "dates"],
+            "holds a Seq2SeqAttention, not a Translator",
+        ),
+        (
+            ["translate", "--model", "{tsv}", "hi"],
+            "cannot load it as a Keras model",
+        ),
     ],
 )
 def test_errors_are_one_line_with_status_2(tiny_run, capsys, argv, message):
-    argv = [a.format(run=tiny_run / "run", tsv=tiny_run / "tiny.tsv") for a in argv]
+    argv = [
+        a.format(run=tiny_run / "run", tsv=tiny_run / "tiny.tsv") for a in argv
+    ]
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
-    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert (
+        message in err
+        and len(err.strip().splitlines()) == 1
+        and "Traceback" not in err
+    )
 
 
 def test_malformed_tsv_stops_or_is_skipped(tmp_path, capsys):
     bad = tmp_path / "bad.tsv"
     bad.write_text(TINY + "only one column\n", encoding="utf-8")
-    assert cli.main(["train", "--data", str(bad), "--out", str(tmp_path / "r"), "--epochs", "1"]) == 2
+    assert (
+        cli.main(
+            [
+                "train",
+                "--data",
+                str(bad),
+                "--out",
+                str(tmp_path / "r"),
+                "--epochs",
+                "1",
+            ]
+        )
+        == 2
+    )
     assert "line 13" in capsys.readouterr().err
-    assert cli.main(["train", "--data", str(bad), "--out", str(tmp_path / "r"), "--epochs", "1",
-                     "--profile", "quick", "--skip-bad-lines"]) == 0
+    assert (
+        cli.main(
+            [
+                "train",
+                "--data",
+                str(bad),
+                "--out",
+                str(tmp_path / "r"),
+                "--epochs",
+                "1",
+                "--profile",
+                "quick",
+                "--skip-bad-lines",
+            ]
+        )
+        == 0
+    )
     assert "skipped 1 malformed lines" in capsys.readouterr().err
 
 
@@ -93,15 +221,40 @@ def test_bad_arguments_and_help():
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["train", "--data", "dates", "--out", "x", "--epochs", "-1"])
     assert exit_info.value.code == 2
-    result = subprocess.run([sys.executable, "-m", "seq2seq_attention", "--help"], capture_output=True, text=True)
-    assert result.returncode == 0 and "train" in result.stdout and "translate" in result.stdout
+    result = subprocess.run(
+        [sys.executable, "-m", "seq2seq_attention", "--help"],
+        capture_output=True,
+        text=True,
+    )
+    assert (
+        result.returncode == 0
+        and "train" in result.stdout
+        and "translate" in result.stdout
+    )
 
 
-def test_dates_reach_99_percent_exact_match_in_the_quick_profile(dates_run, tmp_path, capsys):
-    """The quality bar of the course's first task, on held-out dates (accuracy, never time)."""
+def test_dates_reach_99_percent_exact_match_in_the_quick_profile(
+    dates_run, tmp_path, capsys
+):
+    """The quality bar of the course's first task, on held-out dates (accuracy,
+    never time)."""
     scores = tmp_path / "scores.json"
-    assert cli.main(["evaluate", "--model", str(dates_run / "translator.keras"), "--data", "dates",
-                     "--limit", "1000", "--json", str(scores)]) == 0
+    assert (
+        cli.main(
+            [
+                "evaluate",
+                "--model",
+                str(dates_run / "translator.keras"),
+                "--data",
+                "dates",
+                "--limit",
+                "1000",
+                "--json",
+                str(scores),
+            ]
+        )
+        == 0
+    )
     result = json.loads(scores.read_text())
     assert result["sentences"] == 1000
     assert result["exact_match"] >= 0.99, capsys.readouterr().out

@@ -1,4 +1,5 @@
-"""Corpora, cleaning, splitting, vocabularies and tf.data pipelines (seq2seq_attention.data).
+"""Corpora, cleaning, splitting, vocabularies and tf.data pipelines
+(seq2seq_attention.data).
 
 Nothing here needs the network or ../shared: the download tests build a tiny
 spa-eng.zip in a temporary folder and pass its own sha256.
@@ -27,14 +28,18 @@ from seq2seq_attention.data import (
 from seq2seq_attention.dates import generate_dates
 
 TINY = "Go.\tVe.\nGo.\tVete.\nHi.\tHola.\nRun!\t¡Corre!\nWho?\t¿Quién?\n"
-UNREACHABLE = "http://127.0.0.1:9/spa-eng.zip"  # nothing listens there: the download fails at once
+# nothing listens there: the download fails at once
+UNREACHABLE = "http://127.0.0.1:9/spa-eng.zip"
 
 
 def make_zip(tmp_path, text=TINY, member="spa-eng/spa.txt"):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(member, text.encode("utf-8"))
-        archive.writestr("spa-eng/_about.txt", "Attribution: www.manythings.org/anki and tatoeba.org\n")
+        archive.writestr(
+            "spa-eng/_about.txt",
+            "Attribution: www.manythings.org/anki and tatoeba.org\n",
+        )
     path = tmp_path / "made" / "spa-eng.zip"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buffer.getvalue())
@@ -53,17 +58,30 @@ def no_data_env(monkeypatch):
     monkeypatch.delenv(data.DATA_ENV, raising=False)
 
 
-# -- download and verification ----------------------------------------------------------
+# -- download and verification ------------------------------------------------
 
 
-def test_pre_seeded_cache_runs_the_real_download_path_without_network(tmp_path):
+def test_pre_seeded_cache_runs_the_real_download_path_without_network(
+    tmp_path,
+):
     zip_path, zip_hash, text_hash = make_zip(tmp_path)
     cache = seed_cache(tmp_path, zip_path)
-    corpus = data.load_spa_eng(cache, origin=UNREACHABLE, sha256=zip_hash, text_sha256=text_hash)
+    corpus = data.load_spa_eng(
+        cache, origin=UNREACHABLE, sha256=zip_hash, text_sha256=text_hash
+    )
     assert corpus.pairs[:2] == [("Go.", "Ve."), ("Go.", "Vete.")]
     assert len(corpus) == 5 and corpus.skipped == []
-    assert data.fetch_spa_eng(cache, origin=UNREACHABLE, sha256=zip_hash) == cache / "datasets" / "spa-eng.zip"
-    reverse = data.load_spa_eng(cache, origin=UNREACHABLE, sha256=zip_hash, text_sha256=text_hash, reverse=True)
+    assert (
+        data.fetch_spa_eng(cache, origin=UNREACHABLE, sha256=zip_hash)
+        == cache / "datasets" / "spa-eng.zip"
+    )
+    reverse = data.load_spa_eng(
+        cache,
+        origin=UNREACHABLE,
+        sha256=zip_hash,
+        text_sha256=text_hash,
+        reverse=True,
+    )
     assert reverse.pairs[0] == ("Ve.", "Go.")
 
 
@@ -74,10 +92,17 @@ def test_environment_variable_folder_is_used_first(tmp_path, monkeypatch):
     (shared / "spa-eng.zip").write_bytes(zip_path.read_bytes())
     monkeypatch.setenv(data.DATA_ENV, str(shared.parent))
     empty_cache = tmp_path / "empty"
-    assert data.fetch_spa_eng(empty_cache, download=False, sha256=zip_hash) == shared / "spa-eng.zip"
-    corpus = data.load_spa_eng(empty_cache, download=False, sha256=zip_hash, text_sha256=text_hash)
+    assert (
+        data.fetch_spa_eng(empty_cache, download=False, sha256=zip_hash)
+        == shared / "spa-eng.zip"
+    )
+    corpus = data.load_spa_eng(
+        empty_cache, download=False, sha256=zip_hash, text_sha256=text_hash
+    )
     assert len(corpus) == 5
-    with pytest.raises(HashMismatchError, match=data.DATA_ENV):  # the real hash: a wrong file there is an error
+    with pytest.raises(
+        HashMismatchError, match=data.DATA_ENV
+    ):  # the real hash: a wrong file there is an error
         data.load_spa_eng_or_sample(empty_cache)
 
 
@@ -91,14 +116,18 @@ def test_wrong_archive_hash_names_file_both_hashes_and_the_fix(tmp_path):
     assert str(cache / "datasets" / "spa-eng.zip") in message
     assert expected in message and zip_hash in message
     assert "Delete" in message and "download it by hand" in message
-    assert (cache / "datasets" / "spa-eng.zip").exists(), "a wrong file must not be deleted silently"
+    assert (cache / "datasets" / "spa-eng.zip").exists(), (
+        "a wrong file must not be deleted silently"
+    )
 
 
 def test_wrong_text_hash_inside_a_good_archive(tmp_path):
     zip_path, zip_hash, text_hash = make_zip(tmp_path)
     cache = seed_cache(tmp_path, zip_path)
     with pytest.raises(HashMismatchError, match="spa-eng/spa.txt") as info:
-        data.load_spa_eng(cache, origin=UNREACHABLE, sha256=zip_hash, text_sha256="f" * 64)
+        data.load_spa_eng(
+            cache, origin=UNREACHABLE, sha256=zip_hash, text_sha256="f" * 64
+        )
     assert text_hash in str(info.value) and "f" * 64 in str(info.value)
 
 
@@ -118,27 +147,44 @@ def test_missing_file_offline_says_where_to_put_it(tmp_path):
         data.fetch_spa_eng(cache, origin=UNREACHABLE)
     message = str(info.value)
     assert "Could not download" in message
-    assert str(cache / "datasets" / "spa-eng.zip") in message and UNREACHABLE in message
+    assert (
+        str(cache / "datasets" / "spa-eng.zip") in message
+        and UNREACHABLE in message
+    )
     assert data.DATA_ENV in message
-    assert not (cache / "datasets" / "spa-eng.zip").exists(), "no partial file may be left behind"
+    assert not (cache / "datasets" / "spa-eng.zip").exists(), (
+        "no partial file may be left behind"
+    )
     with pytest.raises(CorpusNotFoundError, match="download=False"):
         data.fetch_spa_eng(cache, download=False)
 
 
 def test_default_cache_is_keras_home(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras-home"))
-    with pytest.raises(CorpusNotFoundError, match=str(tmp_path / "keras-home" / "datasets" / "spa-eng.zip")):
+    with pytest.raises(
+        CorpusNotFoundError,
+        match=str(tmp_path / "keras-home" / "datasets" / "spa-eng.zip"),
+    ):
         data.fetch_spa_eng(download=False)
     zip_path, zip_hash, text_hash = make_zip(tmp_path)
     seed_cache(tmp_path, zip_path)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "cache"))
-    assert len(data.load_spa_eng(sha256=zip_hash, text_sha256=text_hash, origin=UNREACHABLE)) == 5
+    assert (
+        len(
+            data.load_spa_eng(
+                sha256=zip_hash, text_sha256=text_hash, origin=UNREACHABLE
+            )
+        )
+        == 5
+    )
 
 
 def test_missing_member_in_archive(tmp_path):
     zip_path, zip_hash, _ = make_zip(tmp_path, member="spa-eng/other.txt")
     cache = seed_cache(tmp_path, zip_path)
-    with pytest.raises(CorpusNotFoundError, match="no member 'spa-eng/spa.txt'"):
+    with pytest.raises(
+        CorpusNotFoundError, match="no member 'spa-eng/spa.txt'"
+    ):
         data.load_spa_eng(cache, origin=UNREACHABLE, sha256=zip_hash)
 
 
@@ -149,12 +195,14 @@ def test_offline_fallback_is_the_shipped_sample(tmp_path):
     assert all(s and t for s, t in corpus.pairs)
 
 
-# -- reading tab-separated files -------------------------------------------------------------
+# -- reading tab-separated files ----------------------------------------------
 
 
 def write(tmp_path, content, name="corpus.txt"):
     path = tmp_path / name
-    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    path.write_bytes(
+        content if isinstance(content, bytes) else content.encode("utf-8")
+    )
     return path
 
 
@@ -167,7 +215,9 @@ def write(tmp_path, content, name="corpus.txt"):
         ("Hello.\t  ", "empty target"),
     ],
 )
-def test_malformed_line_is_reported_with_its_line_number(tmp_path, bad_line, problem):
+def test_malformed_line_is_reported_with_its_line_number(
+    tmp_path, bad_line, problem
+):
     path = write(tmp_path, f"Hi.\tHola.\nGo.\tVe.\n{bad_line}\nYes.\tSí.\n")
     with pytest.raises(MalformedLineError) as info:
         data.read_tsv(path)
@@ -181,18 +231,31 @@ def test_malformed_line_is_reported_with_its_line_number(tmp_path, bad_line, pro
 
 
 def test_invalid_utf8_is_reported_with_its_line_number(tmp_path):
-    path = write(tmp_path, "Hi.\tHola.\n".encode() + b"Caf\xe9\tCaf\xe9\n" + "Yes.\tSí.\n".encode())
-    with pytest.raises(MalformedLineError, match=r"line 2: not valid UTF-8 \(byte b'\\xe9' at column 4\)"):
+    path = write(
+        tmp_path,
+        b"Hi.\tHola.\n" + b"Caf\xe9\tCaf\xe9\n" + "Yes.\tSí.\n".encode(),
+    )
+    with pytest.raises(
+        MalformedLineError,
+        match=r"line 2: not valid UTF-8 \(byte b'\\xe9' at column 4\)",
+    ):
         data.read_tsv(path)
     corpus = data.read_tsv(path, errors="skip")
     assert len(corpus) == 2 and corpus.skipped[0][0] == 2
 
 
 def test_three_columns_bom_crlf_and_blank_lines(tmp_path):
-    path = write(tmp_path, "\ufeffHi.\tHola.\tCC-BY 2.0 (France) Attribution: tatoeba.org #1 & #2\r\n\r\nGo.\tVe.\r\n")
+    path = write(
+        tmp_path,
+        "\ufeffHi.\tHola.\tCC-BY 2.0 (France) Attribution: tatoeba.org #1 & "
+        "#2\r\n\r\nGo.\tVe.\r\n",
+    )
     corpus = data.read_tsv(path)
     assert corpus.pairs == [("Hi.", "Hola."), ("Go.", "Ve.")]
-    assert corpus.attributions[0].startswith("CC-BY 2.0") and corpus.attributions[1] == ""
+    assert (
+        corpus.attributions[0].startswith("CC-BY 2.0")
+        and corpus.attributions[1] == ""
+    )
 
 
 def test_errors_argument_is_checked(tmp_path):
@@ -201,35 +264,63 @@ def test_errors_argument_is_checked(tmp_path):
 
 
 def test_non_latin_script_pair_in_both_directions(tmp_path):
-    """English-Russian and English-Japanese: reading, normalising, tokenising, batching."""
-    path = write(tmp_path, "Hello!\tПривет!\nThank you.\tСпасибо.\nWho is it?\tКто ЭТО?\nI see.\tなるほど。\n")
+    """English-Russian and English-Japanese: reading, normalising, tokenising,
+    batching."""
+    path = write(
+        tmp_path,
+        "Hello!\tПривет!\nThank you.\tСпасибо.\nWho is it?\tКто ЭТО?\nI "
+        "see.\tなるほど。\n",
+    )
     forward = data.read_tsv(path)
     backward = data.read_tsv(path, reverse=True)
     assert backward.pairs == [(t, s) for s, t in forward.pairs]
     pairs = [(data.normalize(s), data.normalize(t)) for s, t in backward.pairs]
     assert pairs[2] == ("кто это ?", "who is it ?")
-    assert pairs[3] == ("なるほど 。", "i see .")  # CJK full stop is punctuation too
+    # CJK full stop is punctuation too
+    assert pairs[3] == (
+        "なるほど 。",
+        "i see .",
+    )
     src = data.make_vectorizer([s for s, _ in pairs])
-    assert {"спасибо", "привет", "кто", "это", "!", "?", "。"} <= set(map(str, src.get_vocabulary()))
-    # TensorFlow's standardisation agrees with the Python normalisation on these scripts
+    assert {"спасибо", "привет", "кто", "это", "!", "?", "。"} <= set(
+        map(str, src.get_vocabulary())
+    )
+    # TensorFlow's standardisation agrees with the Python normalisation on
+    # these scripts
     raw = [s for s, _ in backward.pairs]
-    tf_std = [b.decode() for b in data.standardize_sentence(tf.constant(raw)).numpy()]
+    tf_std = [
+        b.decode() for b in data.standardize_sentence(tf.constant(raw)).numpy()
+    ]
     assert tf_std == [data.normalize(s) for s in raw]
-    (source, _), _ = next(iter(data.make_dataset(pairs, src, data.make_vectorizer([t for _, t in pairs]),
-                                                 batch_size=4, seed=0)))
+    (source, _), _ = next(
+        iter(
+            data.make_dataset(
+                pairs,
+                src,
+                data.make_vectorizer([t for _, t in pairs]),
+                batch_size=4,
+                seed=0,
+            )
+        )
+    )
     assert UNK_ID not in source.numpy()
-    japanese = data.make_vectorizer(["なるほど 。"], level="character", standardize=None)
-    assert data.encode(["なるほど"], japanese).to_list() == [[START_ID, 7, 9, 8, 6, END_ID]]
+    japanese = data.make_vectorizer(
+        ["なるほど 。"], level="character", standardize=None
+    )
+    assert data.encode(["なるほど"], japanese).to_list() == [
+        [START_ID, 7, 9, 8, 6, END_ID]
+    ]
 
 
-# -- normalisation, filtering, de-duplication -------------------------------------------------
+# -- normalisation, filtering, de-duplication ---------------------------------
 
 
 def test_normalize_forms_case_punctuation_and_accents():
     assert data.normalize("¿Dónde   está?") == "¿ dónde está ?"
     assert data.normalize("¡Hola, Tom!") == "¡ hola , tom !"
     decomposed = "Dónde".replace("ó", "o\u0301")
-    assert data.normalize(decomposed) == "dónde"  # NFKC composes: readable, one code point
+    # NFKC composes: readable, one code point
+    assert data.normalize(decomposed) == "dónde"
     assert len(data.normalize("ó", form="NFKD")) == 2
     assert data.normalize("Dónde", strip_accents=True) == "donde"
     assert data.normalize("Tom's 100%", lower=False) == "Tom ' s 100 %"
@@ -239,30 +330,54 @@ def test_normalize_forms_case_punctuation_and_accents():
 
 
 def test_tensorflow_standardize_agrees_with_normalize_on_the_sample():
-    sources = [s for s, _ in data.load_spa_eng_sample().pairs] + [t for _, t in data.load_spa_eng_sample().pairs]
+    sources = [s for s, _ in data.load_spa_eng_sample().pairs] + [
+        t for _, t in data.load_spa_eng_sample().pairs
+    ]
     expected = [data.normalize(s) for s in sources]
-    got = [b.decode() for b in data.standardize_sentence(tf.constant(sources)).numpy()]
+    got = [
+        b.decode()
+        for b in data.standardize_sentence(tf.constant(sources)).numpy()
+    ]
     assert got == expected
-    again = [b.decode() for b in data.standardize_sentence(tf.constant(expected)).numpy()]
+    again = [
+        b.decode()
+        for b in data.standardize_sentence(tf.constant(expected)).numpy()
+    ]
     assert again == expected  # idempotent on normalised text
 
 
 def test_filter_and_deduplicate():
-    pairs = [("a b", "x"), ("a b", "x"), ("a b", "y"), ("a b c d", "x"), ("a", "x y z w")]
-    assert data.deduplicate(pairs) == [("a b", "x"), ("a b", "y"), ("a b c d", "x"), ("a", "x y z w")]
-    assert data.filter_by_length(pairs, 3) == [("a b", "x"), ("a b", "x"), ("a b", "y")]
+    pairs = [
+        ("a b", "x"),
+        ("a b", "x"),
+        ("a b", "y"),
+        ("a b c d", "x"),
+        ("a", "x y z w"),
+    ]
+    assert data.deduplicate(pairs) == [
+        ("a b", "x"),
+        ("a b", "y"),
+        ("a b c d", "x"),
+        ("a", "x y z w"),
+    ]
+    assert data.filter_by_length(pairs, 3) == [
+        ("a b", "x"),
+        ("a b", "x"),
+        ("a b", "y"),
+    ]
     assert data.filter_by_length(pairs, 4, min_length=2) == []
     assert data.filter_by_length(pairs, 4) == pairs
     assert data.filter_by_length([("abcd", "x")], 3, level="character") == []
 
 
-# -- splitting ---------------------------------------------------------------------------------
+# -- splitting ----------------------------------------------------------------
 
 
 def split_corpus():
     pairs = data.load_spa_eng_sample().pairs
     pairs = [(data.normalize(s), data.normalize(t)) for s, t in pairs]
-    pairs += [(s, t + " extra") for s, t in pairs[:50]]  # sources with several translations
+    # sources with several translations
+    pairs += [(s, t + " extra") for s, t in pairs[:50]]
     return pairs
 
 
@@ -271,18 +386,32 @@ def test_split_is_disjoint_by_source_complete_and_reproducible(tmp_path):
     split = data.split_by_source(pairs, seed=7)
     parts = [split.train, split.validation, split.test]
     sources = [{s for s, _ in part} for part in parts]
-    assert not sources[0] & sources[1] and not sources[0] & sources[2] and not sources[1] & sources[2]
-    assert sorted(p for part in parts for p in part) == sorted(pairs), "every pair in exactly one part"
+    assert (
+        not sources[0] & sources[1]
+        and not sources[0] & sources[2]
+        and not sources[1] & sources[2]
+    )
+    assert sorted(p for part in parts for p in part) == sorted(pairs), (
+        "every pair in exactly one part"
+    )
     n = len({s for s, _ in pairs})
-    assert abs(len(sources[2]) - 0.1 * n) <= 1 and abs(len(sources[1]) - 0.1 * n) <= 1
+    assert (
+        abs(len(sources[2]) - 0.1 * n) <= 1
+        and abs(len(sources[1]) - 0.1 * n) <= 1
+    )
     assert data.split_by_source(pairs, seed=7) == split
-    assert data.split_by_source(list(reversed(pairs)), seed=7).test == list(reversed(split.test)), (
-        "membership depends on the set of sources and the seed, not on the order of the pairs"
+    assert data.split_by_source(list(reversed(pairs)), seed=7).test == list(
+        reversed(split.test)
+    ), (
+        "membership depends on the set of sources and the seed, not on the "
+        "order of the pairs"
     )
     assert data.split_by_source(pairs, seed=8).test != split.test
     directory = split.save(tmp_path / "split")
     manifest = json.loads((directory / "split.json").read_text())
-    assert manifest["seed"] == 7 and manifest["counts"]["train"] == len(split.train)
+    assert manifest["seed"] == 7 and manifest["counts"]["train"] == len(
+        split.train
+    )
     assert data.Split.load(directory) == split
 
 
@@ -299,13 +428,20 @@ def test_split_fractions_are_checked():
         data.split_by_source([("a", "b")], fractions=(0.8, 0.1, 0.2), seed=0)
 
 
-# -- vocabularies -------------------------------------------------------------------------------
+# -- vocabularies -------------------------------------------------------------
 
 
 def test_vectorizer_reserved_ids_size_and_frequency_order():
     texts = ["go .", "go home .", "go now !"]
     v = data.make_vectorizer(texts, max_tokens=6)
-    assert [str(t) for t in v.get_vocabulary()] == ["", "[UNK]", "[START]", "[END]", "go", "."]
+    assert [str(t) for t in v.get_vocabulary()] == [
+        "",
+        "[UNK]",
+        "[START]",
+        "[END]",
+        "go",
+        ".",
+    ]
     assert v(["go to bed ."]).to_list() == [[4, UNK_ID, UNK_ID, 5]]
     with pytest.raises(ValueError, match="more than 4"):
         data.make_vectorizer(texts, max_tokens=4)
@@ -317,15 +453,32 @@ def test_vocabulary_round_trip_gives_the_same_ids(tmp_path):
     train = [t for _, t in split_corpus()]
     v = data.make_vectorizer(train, max_tokens=300)
     config_path = tmp_path / "vocabulary.json"
-    config_path.write_text(json.dumps(data.vectorizer_config(v), ensure_ascii=False), encoding="utf-8")
-    restored = data.vectorizer_from_config(json.loads(config_path.read_text(encoding="utf-8")))
+    config_path.write_text(
+        json.dumps(data.vectorizer_config(v), ensure_ascii=False),
+        encoding="utf-8",
+    )
+    restored = data.vectorizer_from_config(
+        json.loads(config_path.read_text(encoding="utf-8"))
+    )
     probe = train[:20] + ["¿ dónde está el gato ?", "palabrasinventadas"]
-    assert data.encode(probe, restored).to_list() == data.encode(probe, v).to_list()
-    assert list(map(str, restored.get_vocabulary())) == list(map(str, v.get_vocabulary()))
+    assert (
+        data.encode(probe, restored).to_list()
+        == data.encode(probe, v).to_list()
+    )
+    assert list(map(str, restored.get_vocabulary())) == list(
+        map(str, v.get_vocabulary())
+    )
     # characters, as for the dates task
-    chars = data.make_vectorizer([s for s, _ in generate_dates(200, seed=0)], level="character")
-    chars2 = data.vectorizer_from_config(json.loads(json.dumps(data.vectorizer_config(chars))))
-    assert data.encode(["Tue 3 March 2015"], chars2).to_list() == data.encode(["Tue 3 March 2015"], chars).to_list()
+    chars = data.make_vectorizer(
+        [s for s, _ in generate_dates(200, seed=0)], level="character"
+    )
+    chars2 = data.vectorizer_from_config(
+        json.loads(json.dumps(data.vectorizer_config(chars)))
+    )
+    assert (
+        data.encode(["Tue 3 March 2015"], chars2).to_list()
+        == data.encode(["Tue 3 March 2015"], chars).to_list()
+    )
 
 
 def test_vectorizer_saved_inside_a_keras_model(tmp_path):
@@ -345,11 +498,14 @@ def test_dates_target_vocabulary_is_tiny_and_complete():
     assert sorted(map(str, tgt.get_vocabulary()[4:])) == sorted("-0123456789")
 
 
-# -- pipelines ----------------------------------------------------------------------------------
+# -- pipelines ----------------------------------------------------------------
 
 
 def tiny_dataset(**kwargs):
-    pairs = [(data.normalize(s), data.normalize(t)) for s, t in data.parse_tsv(TINY.splitlines()).pairs]
+    pairs = [
+        (data.normalize(s), data.normalize(t))
+        for s, t in data.parse_tsv(TINY.splitlines()).pairs
+    ]
     src = data.make_vectorizer([s for s, _ in pairs])
     tgt = data.make_vectorizer([t for _, t in pairs])
     return pairs, src, tgt, data.make_dataset(pairs, src, tgt, **kwargs)
@@ -360,17 +516,27 @@ def test_batches_have_teacher_forcing_shape_padding_and_markers():
     (source, target_in), target_out = next(iter(dataset))
     assert source.dtype == tf.int64 and source.shape[0] == 5
     assert target_in.shape == target_out.shape
-    source, target_in, target_out = source.numpy(), target_in.numpy(), target_out.numpy()
-    assert (source[:, 0] == START_ID).all() and (target_in[:, 0] == START_ID).all()
+    source, target_in, target_out = (
+        source.numpy(),
+        target_in.numpy(),
+        target_out.numpy(),
+    )
+    assert (source[:, 0] == START_ID).all() and (
+        target_in[:, 0] == START_ID
+    ).all()
     for i, (s, t) in enumerate(pairs):
         s_ids = data.encode([s], src).to_list()[0]
         t_ids = data.encode([t], tgt).to_list()[0]
         assert s_ids[0] == START_ID and s_ids[-1] == END_ID
-        assert list(source[i, : len(s_ids)]) == s_ids and (source[i, len(s_ids):] == PAD_ID).all()
-        # offset by one: what the decoder reads at step k is what it should have written at step k - 1
+        assert (
+            list(source[i, : len(s_ids)]) == s_ids
+            and (source[i, len(s_ids) :] == PAD_ID).all()
+        )
+        # offset by one: what the decoder reads at step k is what it should
+        # have written at step k - 1
         assert list(target_in[i, : len(t_ids) - 1]) == t_ids[:-1]
         assert list(target_out[i, : len(t_ids) - 1]) == t_ids[1:]
-        assert (target_out[i, len(t_ids) - 1:] == PAD_ID).all()
+        assert (target_out[i, len(t_ids) - 1 :] == PAD_ID).all()
         assert target_out[i, len(t_ids) - 2] == END_ID
     assert (target_in[:, 1:] == target_out[:, :-1]).all()
 
@@ -382,7 +548,9 @@ def test_shuffle_is_seeded_and_reshuffles_each_epoch():
 
     def epochs(seed):
         dataset = data.make_dataset(pairs, src, tgt, batch_size=64, seed=seed)
-        return [next(iter(dataset))[0][0].numpy()[:, 1].tolist() for _ in range(2)]
+        return [
+            next(iter(dataset))[0][0].numpy()[:, 1].tolist() for _ in range(2)
+        ]
 
     first = epochs(3)
     assert first == epochs(3)
@@ -399,7 +567,9 @@ def test_bucketing_reduces_padding_and_keeps_every_example():
 
     def padding_and_count(**kwargs):
         padded = real = count = 0
-        for (source, _), target_out in data.make_dataset(pairs, src, tgt, batch_size=32, seed=0, **kwargs):
+        for (source, _), _ in data.make_dataset(
+            pairs, src, tgt, batch_size=32, seed=0, **kwargs
+        ):
             padded += source.shape[0] * source.shape[1]
             real += int(tf.math.count_nonzero(source))
             count += source.shape[0]
@@ -420,7 +590,7 @@ def test_masks_from_padding():
     np.testing.assert_array_equal(mask.numpy(), source.numpy() != PAD_ID)
 
 
-# -- describe -----------------------------------------------------------------------------------
+# -- describe -----------------------------------------------------------------
 
 
 def test_describe_counts_percentiles_coverage_and_plot():
@@ -432,13 +602,24 @@ def test_describe_counts_percentiles_coverage_and_plot():
     validation = data.describe(split.validation, src, tgt, name="validation")
     assert train.pairs == len(split.train)
     assert train.distinct_sources == len({s for s, _ in split.train})
-    assert train.source_lengths[100] == max(len(s.split()) for s, _ in split.train)
-    assert train.source_lengths[50] <= train.source_lengths[90] <= train.source_lengths[100]
+    assert train.source_lengths[100] == max(
+        len(s.split()) for s, _ in split.train
+    )
+    assert (
+        train.source_lengths[50]
+        <= train.source_lengths[90]
+        <= train.source_lengths[100]
+    )
     assert train.target_oov_rate == 0.0 and train.target_type_coverage == 1.0
-    assert 0 < train.source_oov_rate < validation.source_oov_rate < 1, "unseen words are OOV"
+    assert 0 < train.source_oov_rate < validation.source_oov_rate < 1, (
+        "unseen words are OOV"
+    )
     assert train.source_vocabulary == 200
     text = str(validation)
-    assert text.startswith(f"validation: {len(split.validation):,} pairs") and "OOV rate" in text
+    assert (
+        text.startswith(f"validation: {len(split.validation):,} pairs")
+        and "OOV rate" in text
+    )
     axes = train.plot()
     assert len(axes) == 2 and axes[0].get_xlabel() == "tokens"
     import matplotlib.pyplot as plt
@@ -449,7 +630,11 @@ def test_describe_counts_percentiles_coverage_and_plot():
 def test_describe_character_level_dates():
     pairs = generate_dates(300, seed=0)
     src = data.make_vectorizer([s for s, _ in pairs], level="character")
-    d = data.describe(pairs, src, data.make_vectorizer([t for _, t in pairs], level="character"))
+    d = data.describe(
+        pairs,
+        src,
+        data.make_vectorizer([t for _, t in pairs], level="character"),
+    )
     assert d.target_lengths == {p: 10.0 for p in data.PERCENTILES}
     assert d.source_length_values == [len(s) for s, _ in pairs]
     assert isinstance(datetime.date.fromisoformat(pairs[0][1]), datetime.date)
@@ -457,10 +642,18 @@ def test_describe_character_level_dates():
 
 @pytest.mark.parametrize("drop_remainder", [False, True])
 def test_bucketed_dataset_knows_its_number_of_batches(drop_remainder):
-    """fit() needs the epoch length: a bucketed pipeline states it, and it is right."""
+    """fit() needs the epoch length: a bucketed pipeline states it, and it is
+    right."""
     pairs = generate_dates(500, seed=1)
     source = data.make_vectorizer([s for s, _ in pairs], level="character")
     target = data.make_vectorizer([t for _, t in pairs], level="character")
-    dataset = data.make_dataset(pairs, source, target, batch_size=32, seed=0, buckets=4,
-                                drop_remainder=drop_remainder)
+    dataset = data.make_dataset(
+        pairs,
+        source,
+        target,
+        batch_size=32,
+        seed=0,
+        buckets=4,
+        drop_remainder=drop_remainder,
+    )
     assert int(dataset.cardinality()) == sum(1 for _ in dataset) > 0

@@ -1,14 +1,15 @@
-"""plot_attention draws what it is given, labelled, and refuses mismatched labels."""
+"""plot_attention draws what it is given, labelled, and refuses mismatched
+labels."""
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from seq2seq_attention.plots import plot_attention  # noqa: E402
+from seq2seq_attention.plots import plot_attention
 
 
 @pytest.fixture(autouse=True)
@@ -19,7 +20,9 @@ def close_figures():
 
 def test_heatmap_shows_the_weights_with_token_labels():
     weights = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
-    ax = plot_attention(weights, ["the", "black", "cat"], ["el", "gato"], title="t")
+    ax = plot_attention(
+        weights, ["the", "black", "cat"], ["el", "gato"], title="t"
+    )
     np.testing.assert_array_equal(ax.images[0].get_array(), weights)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["el", "gato"]
     assert len(ax.texts) == 6 and ax.texts[0].get_text() == "0.70"
@@ -39,9 +42,24 @@ def test_large_grids_are_not_annotated():
 @pytest.mark.parametrize(
     "weights, src, tgt, message",
     [
-        (np.zeros((2, 3, 4)), None, None, r"shape \(tgt_len, src_len\).*got shape \(2, 3, 4\).*weights\[0\]"),
-        (np.zeros((2, 3)), ["a", "b"], None, r"source_tokens has 2 labels but the weights have 3 columns"),
-        (np.zeros((2, 3)), None, ["x"], r"target_tokens has 1 labels but the weights have 2 rows"),
+        (
+            np.zeros((2, 3, 4)),
+            None,
+            None,
+            r"shape \(tgt_len, src_len\).*got shape \(2, 3, 4\).*weights\[0\]",
+        ),
+        (
+            np.zeros((2, 3)),
+            ["a", "b"],
+            None,
+            r"source_tokens has 2 labels but the weights have 3 columns",
+        ),
+        (
+            np.zeros((2, 3)),
+            None,
+            ["x"],
+            r"target_tokens has 1 labels but the weights have 2 rows",
+        ),
     ],
 )
 def test_bad_input_is_explained(weights, src, tgt, message):

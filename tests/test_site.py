@@ -1,12 +1,15 @@
-"""The website and the Colab path: table of contents, pages, attribution, the setup cell in "Colab mode".
+"""The website and the Colab path: table of contents, pages, attribution, the
+setup cell in "Colab mode".
 
-(tests/test_notebooks.py checks that every notebook's first code cell is exactly tools/setup_cell.py's
-SETUP_CELL; here that cell is *run* as Colab would run it, with pip in dry-run mode.)
+(tests/test_notebooks.py checks that every notebook's first code cell is
+exactly tools/setup_cell.py's SETUP_CELL; here that cell is *run* as Colab
+would run it, with pip in dry-run mode.)
 
-The explorer's tests also run against Colab's versions (ipywidgets 7.7); with a venv pinned to them:
+The explorer's tests also run against Colab's versions (ipywidgets 7.7); with a
+venv pinned to them:
 
-    /tmp/colab-venv/bin/python -m pytest tests/test_explorer.py -p no:cacheprovider -o addopts="" \\
-        --import-mode=importlib
+    /tmp/colab-venv/bin/python -m pytest tests/test_explorer.py \\
+        -p no:cacheprovider -o addopts="" --import-mode=importlib
 """
 
 import importlib.metadata
@@ -47,7 +50,8 @@ def toc_files():
 
 
 def page_of(stem):
-    """The .ipynb or .md file of a toc entry (the notebook wins, as in the book build), or None."""
+    """The .ipynb or .md file of a toc entry (the notebook wins, as in the book
+    build), or None."""
     for suffix in (".ipynb", ".md"):
         if (ROOT / f"{stem}{suffix}").exists():
             return ROOT / f"{stem}{suffix}"
@@ -59,12 +63,15 @@ def page_text(path):
     if path.suffix == ".md":
         return path.read_text(), ""
     nb = nbformat.read(path, as_version=4)
-    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    markdown = "\n".join(
+        c.source for c in nb.cells if c.cell_type == "markdown"
+    )
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     return markdown, code
 
 
-# -- (d) every page of the table of contents exists -----------------------------------------------------------
+# -- (d) every page of the table of contents exists ---------------------------
+
 
 def test_every_toc_entry_has_a_page():
     stems = toc_files()
@@ -82,13 +89,19 @@ def test_reference_part_lists_notation_glossary_and_bibliography():
 
 def test_landing_page_has_its_figure():
     intro = (ROOT / "intro.md").read_text()
-    images = re.findall(r"(?:\]\(|:::?\{figure\}\s*|```\{figure\}\s*)(images/[\w./-]+\.png)", intro)
+    images = re.findall(
+        r"(?:\]\(|:::?\{figure\}\s*|```\{figure\}\s*)(images/[\w./-]+\.png)",
+        intro,
+    )
     assert images, "intro.md should show a figure from images/"
     for image in images:
-        assert (ROOT / image).exists(), f"intro.md shows {image}, which does not exist"
+        assert (ROOT / image).exists(), (
+            f"intro.md shows {image}, which does not exist"
+        )
 
 
-# -- (b) no placeholder page remains ------------------------------------------------------------------------
+# -- (b) no placeholder page remains ------------------------------------------
+
 
 @pytest.mark.parametrize("stem", toc_files())
 def test_no_placeholder_page_remains(stem):
@@ -96,14 +109,17 @@ def test_no_placeholder_page_remains(stem):
     if path is None:
         pytest.skip("missing page: see test_every_toc_entry_has_a_page")
     markdown, _ = page_text(path)
-    assert "This chapter is coming" not in markdown, f"{path.relative_to(ROOT)} is still a placeholder"
+    assert "This chapter is coming" not in markdown, (
+        f"{path.relative_to(ROOT)} is still a placeholder"
+    )
 
 
-# -- (c) pages that use the English-Spanish corpus carry its attribution --------------------------------------
+# -- (c) pages that use the English-Spanish corpus carry its attribution ------
 
-# Loading it: load_spa_eng*, fetch_spa_eng, `--data spa-eng`, a "spa-eng" folder. Naming its source in the
-# text (e.g. quoting results measured on it) needs the credit too. Merely mentioning "the English–Spanish
-# model" of another chapter does not.
+# Loading it: load_spa_eng*, fetch_spa_eng, `--data spa-eng`, a "spa-eng"
+# folder. Naming its source in the text (e.g. quoting results measured on it)
+# needs the credit too. Merely mentioning "the English–Spanish model" of
+# another chapter does not.
 USES_CORPUS_IN_CODE = re.compile(r"spa[_-]eng", re.I)
 USES_CORPUS_IN_TEXT = re.compile(r"Tatoeba|manythings", re.I)
 
@@ -114,62 +130,102 @@ def test_pages_using_the_corpus_carry_its_attribution(stem):
     if path is None:
         pytest.skip("missing page: see test_every_toc_entry_has_a_page")
     markdown, code = page_text(path)
-    if not (USES_CORPUS_IN_CODE.search(code) or USES_CORPUS_IN_TEXT.search(markdown)):
+    if not (
+        USES_CORPUS_IN_CODE.search(code)
+        or USES_CORPUS_IN_TEXT.search(markdown)
+    ):
         return
     missing = [part for part in ATTRIBUTION if part not in markdown]
     assert not missing, (
-        f"{path.relative_to(ROOT)} uses the English–Spanish corpus but its text lacks {missing}: add "
-        '"Tatoeba Project via manythings.org, CC-BY 2.0 (France). Attribution: www.manythings.org/anki and '
-        'tatoeba.org."'
+        f"{path.relative_to(ROOT)} uses the English–Spanish corpus but its "
+        f'text lacks {missing}: add "Tatoeba Project via '
+        "manythings.org, CC-BY 2.0 (France). Attribution: "
+        'www.manythings.org/anki and tatoeba.org."'
     )
 
 
-# -- (a) the setup cell, run as in Colab -----------------------------------------------------------------------
+# -- (a) the setup cell, run as in Colab --------------------------------------
+
 
 def _stub_distribution(folder, name, version):
-    """Make ``name`` look installed to pip (an empty .dist-info), as in Colab."""
+    """Make ``name`` look installed to pip (an empty .dist-info), as in
+    Colab."""
     info = folder / f"{name}-{version}.dist-info"
     info.mkdir(parents=True)
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+    )
     (info / "RECORD").write_text("")
 
 
-def test_setup_cell_in_colab_mode_installs_the_package_and_nothing_preinstalled(tmp_path):
-    """Run each distinct setup cell (normally one: tests/test_notebooks.py checks they are identical) in a
-    fresh Python that believes it is Colab, with pip in dry-run mode writing a JSON report."""
-    cells = {next(c.source for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code")
-             for p in NOTEBOOKS}
+def test_setup_cell_in_colab_installs_the_package_and_nothing_preinstalled(
+    tmp_path,
+):
+    """Run each distinct setup cell (normally one: tests/test_notebooks.py
+    checks they are identical) in a fresh Python that believes it is Colab,
+    with pip in dry-run mode writing a JSON report."""
+    cells = {
+        next(
+            c.source
+            for c in nbformat.read(p, as_version=4).cells
+            if c.cell_type == "code"
+        )
+        for p in NOTEBOOKS
+    }
     assert cells, "no notebook found in chapters/"
     site = tmp_path / "site"
     site.mkdir()
-    # CI and this course's .venv use tensorflow-cpu; Colab has the "tensorflow" distribution. Make pip see
-    # what Colab has, else it would (rightly, here) want to install "tensorflow".
+    # CI and this course's .venv use tensorflow-cpu; Colab has the "tensorflow"
+    # distribution. Make pip see what Colab has, else it would (rightly, here)
+    # want to install "tensorflow".
     try:
         importlib.metadata.version("tensorflow")
     except importlib.metadata.PackageNotFoundError:
-        _stub_distribution(site, "tensorflow", importlib.metadata.version("tensorflow-cpu"))
+        _stub_distribution(
+            site, "tensorflow", importlib.metadata.version("tensorflow-cpu")
+        )
     for i, cell in enumerate(sorted(cells)):
         report = tmp_path / f"report-{i}.json"
         script = tmp_path / f"colab-{i}.py"
-        script.write_text("import sys, types\n"
-                          "sys.modules['google.colab'] = types.ModuleType('google.colab')  # 'in Colab'\n"
-                          + cell + "\n")
+        script.write_text(
+            "import sys, types\nsys.modules['google.colab'] = "
+            "types.ModuleType('google.colab')  # 'in Colab'\n" + cell + "\n"
+        )
         env = dict(
             os.environ,
-            SEQ2SEQ_ATTENTION_PACKAGE=str(ROOT),  # the local checkout instead of GitHub
-            PYTHONPATH=os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])),
-            PIP_DRY_RUN="1",                    # resolve, report, install nothing
+            # the local checkout instead of GitHub
+            SEQ2SEQ_ATTENTION_PACKAGE=str(ROOT),
+            PYTHONPATH=os.pathsep.join(
+                filter(None, [str(site), os.environ.get("PYTHONPATH")])
+            ),
+            PIP_DRY_RUN="1",  # resolve, report, install nothing
             PIP_REPORT=str(report),
-            PIP_NO_INDEX="1",                   # offline: everything needed must already be installed
-            PIP_NO_BUILD_ISOLATION="0",         # sic: pip reads "0" as "--no-build-isolation"
+            # offline: everything needed must already be installed
+            PIP_NO_INDEX="1",
+            # sic: pip reads "0" as "--no-build-isolation"
+            PIP_NO_BUILD_ISOLATION="0",
             PIP_DISABLE_PIP_VERSION_CHECK="1",
         )
-        done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True,
-                              timeout=600)
-        assert done.returncode == 0, f"the setup cell failed in Colab mode:\n{done.stdout}\n{done.stderr}"
-        installs = {item["metadata"]["name"].lower().replace("_", "-"): item
-                    for item in json.loads(report.read_text())["install"]}
-        assert "seq2seq-attention" in installs, f"pip would not install the course package: {sorted(installs)}"
+        done = subprocess.run(
+            [sys.executable, str(script)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, (
+            f"the setup cell failed in Colab mode:\n{done.stdout}\n"
+            f"{done.stderr}"
+        )
+        installs = {
+            item["metadata"]["name"].lower().replace("_", "-"): item
+            for item in json.loads(report.read_text())["install"]
+        }
+        assert "seq2seq-attention" in installs, (
+            f"pip would not install the course package: {sorted(installs)}"
+        )
         assert installs["seq2seq-attention"]["requested"]
         reinstalled = PREINSTALLED & set(installs)
-        assert not reinstalled, f"the setup cell would (re)install Colab's {sorted(reinstalled)}"
+        assert not reinstalled, (
+            f"the setup cell would (re)install Colab's {sorted(reinstalled)}"
+        )

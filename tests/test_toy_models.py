@@ -9,7 +9,8 @@ from seq2seq_attention.data import END_ID, START_ID
 from seq2seq_attention.decoding import beam_search, greedy_decode
 from seq2seq_attention.toy_models import BigramModel
 
-# ids 0 pad, 1 unk, 2 [START], 3 [END], then four words: 4 "the", 5 "a", 6 "cat", 7 "kitten"
+# ids 0 pad, 1 unk, 2 [START], 3 [END], then four words: 4 "the", 5 "a", 6
+# "cat", 7 "kitten"
 TABLE = np.zeros((8, 8))
 TABLE[START_ID, [4, 5, END_ID]] = [0.5, 0.4, 0.1]
 TABLE[4, [6, 7, END_ID]] = [0.45, 0.35, 0.2]
@@ -21,22 +22,29 @@ SOURCE = np.array([[START_ID, 4, END_ID]])
 def log_prob(tokens):
     previous, total = START_ID, 0.0
     for token in tokens:
-        total += np.log(max(TABLE[previous, token], 1e-9))  # the model's floor for impossible tokens
+        # the model's floor for impossible tokens
+        total += np.log(max(TABLE[previous, token], 1e-9))
         previous = token
     return total
 
 
-def test_logits_are_the_log_table_and_weights_are_uniform_over_real_positions():
+def test_logits_are_the_log_table_and_weights_uniform_over_real_positions():
     model = BigramModel(TABLE)
     memory = model.encode(np.array([[2, 4, 3, 0], [2, 3, 0, 0]]))
     state = memory.pop("state")
-    logits, new_state, weights = model.decode_step(np.array([START_ID, 5]), state, memory)
-    np.testing.assert_allclose(np.exp(logits.numpy()), TABLE[[START_ID, 5]], atol=1e-8)
-    np.testing.assert_allclose(weights.numpy(), [[1 / 3] * 3 + [0], [0.5, 0.5, 0, 0]])
+    logits, new_state, weights = model.decode_step(
+        np.array([START_ID, 5]), state, memory
+    )
+    np.testing.assert_allclose(
+        np.exp(logits.numpy()), TABLE[[START_ID, 5]], atol=1e-8
+    )
+    np.testing.assert_allclose(
+        weights.numpy(), [[1 / 3] * 3 + [0], [0.5, 0.5, 0, 0]]
+    )
     assert new_state is state
 
 
-def test_greedy_takes_the_best_token_at_each_step_and_beam_finds_the_best_sentence():
+def test_greedy_takes_the_best_token_each_step_beam_the_best_sentence():
     model = BigramModel(TABLE)
     greedy = greedy_decode(model, SOURCE)
     # greedy: "the" (0.5), "cat" (0.45), [END]: 0.225
@@ -51,7 +59,11 @@ def test_greedy_takes_the_best_token_at_each_step_and_beam_finds_the_best_senten
 def test_beam_search_equals_brute_force_on_the_table():
     model = BigramModel(TABLE)
     words = [4, 5, 6, 7]
-    outputs = [list(p) + [END_ID] for n in range(4) for p in itertools.product(words, repeat=n)]
+    outputs = [
+        list(p) + [END_ID]
+        for n in range(4)
+        for p in itertools.product(words, repeat=n)
+    ]
     best = max(outputs, key=log_prob)
     beam = beam_search(model, SOURCE, beam_size=4, alpha=0.0, max_length=4)
     assert beam.tokens[0, 0, : beam.lengths[0, 0]].tolist() == best

@@ -17,8 +17,12 @@ from seq2seq_attention.models import Seq2SeqAttention
 def toy_data(n=32, batch=8, seed=0):
     rng = np.random.default_rng(seed)
     source = rng.integers(1, 20, (n, 6)).astype("int32")
-    target = np.concatenate([np.ones((n, 1)), rng.integers(3, 20, (n, 5))], 1).astype("int32")
-    return tf.data.Dataset.from_tensor_slices(((source, target[:, :-1]), target[:, 1:])).batch(batch)
+    target = np.concatenate(
+        [np.ones((n, 1)), rng.integers(3, 20, (n, 5))], 1
+    ).astype("int32")
+    return tf.data.Dataset.from_tensor_slices(
+        ((source, target[:, :-1]), target[:, 1:])
+    ).batch(batch)
 
 
 def small_model():
@@ -47,19 +51,42 @@ class RecordEpochs(keras.callbacks.Callback):
 def test_interrupted_run_resumes_at_the_right_epoch(tmp_path):
     keras.utils.set_random_seed(0)
     with pytest.raises(KeyboardInterrupt):
-        training.train(small_model, toy_data(), epochs=5, run_dir=tmp_path, verbose=0, tensorboard=False,
-                       callbacks=[Interrupt(at_epoch=2)])
+        training.train(
+            small_model,
+            toy_data(),
+            epochs=5,
+            run_dir=tmp_path,
+            verbose=0,
+            tensorboard=False,
+            callbacks=[Interrupt(at_epoch=2)],
+        )
     assert (tmp_path / "best.keras").exists()
     record = RecordEpochs()
-    _, history = training.train(small_model, toy_data(), epochs=5, run_dir=tmp_path, verbose=0,
-                                tensorboard=False, callbacks=[record])
-    assert record.epochs == [3, 4], "epochs 0-2 finished before the interruption; resume at 3"
+    _, history = training.train(
+        small_model,
+        toy_data(),
+        epochs=5,
+        run_dir=tmp_path,
+        verbose=0,
+        tensorboard=False,
+        callbacks=[record],
+    )
+    assert record.epochs == [3, 4], (
+        "epochs 0-2 finished before the interruption; resume at 3"
+    )
     assert len(history.history["loss"]) == 2
 
 
 def test_checkpoint_is_replaced_atomically(tmp_path, monkeypatch):
     keras.utils.set_random_seed(0)
-    model, _ = training.train(small_model, toy_data(), epochs=1, run_dir=tmp_path, verbose=0, tensorboard=False)
+    model, _ = training.train(
+        small_model,
+        toy_data(),
+        epochs=1,
+        run_dir=tmp_path,
+        verbose=0,
+        tensorboard=False,
+    )
     best = tmp_path / "best.keras"
     before = best.read_bytes()
 
@@ -71,50 +98,80 @@ def test_checkpoint_is_replaced_atomically(tmp_path, monkeypatch):
     monkeypatch.setattr(keras.Model, "save", crash_midway)
     with pytest.raises(OSError, match="disk full"):
         training.save_atomically(model, best)
-    assert best.read_bytes() == before, "the last good checkpoint must survive a failed save"
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".best")] == [], "no temporary file left"
+    assert best.read_bytes() == before, (
+        "the last good checkpoint must survive a failed save"
+    )
+    assert [
+        p.name for p in tmp_path.iterdir() if p.name.startswith(".best")
+    ] == [], "no temporary file left"
     monkeypatch.undo()
     loaded = keras.saving.load_model(best)
     assert isinstance(loaded, Seq2SeqAttention)
 
 
 def test_checkpoint_monitor_must_exist(tmp_path):
-    with pytest.raises(KeyError, match="monitors 'val_loss', but the logs only have"):
-        training.train(small_model, toy_data(), epochs=1, run_dir=tmp_path, verbose=0, tensorboard=False,
-                       callbacks=[training.AtomicModelCheckpoint(tmp_path / "x.keras", monitor="val_loss")])
+    with pytest.raises(
+        KeyError, match="monitors 'val_loss', but the logs only have"
+    ):
+        training.train(
+            small_model,
+            toy_data(),
+            epochs=1,
+            run_dir=tmp_path,
+            verbose=0,
+            tensorboard=False,
+            callbacks=[
+                training.AtomicModelCheckpoint(
+                    tmp_path / "x.keras", monitor="val_loss"
+                )
+            ],
+        )
     with pytest.raises(ValueError, match=r"saves a \.keras file"):
         training.AtomicModelCheckpoint(tmp_path / "x.h5")
 
 
 def test_profile_choice(monkeypatch):
     monkeypatch.delenv(training.PROFILE_VARIABLE, raising=False)
-    assert training.choose_profile().name == ("full" if tf.config.list_physical_devices("GPU") else "quick")
+    assert training.choose_profile().name == (
+        "full" if tf.config.list_physical_devices("GPU") else "quick"
+    )
     monkeypatch.setenv(training.PROFILE_VARIABLE, "full")
     assert training.choose_profile().name == "full"
-    assert training.choose_profile("quick").name == "quick", "the argument wins over the variable"
+    assert training.choose_profile("quick").name == "quick", (
+        "the argument wins over the variable"
+    )
     monkeypatch.setenv(training.PROFILE_VARIABLE, "huge")
-    with pytest.raises(ValueError, match=r"Unknown profile 'huge' \(from \$SEQ2SEQ_ATTENTION_PROFILE\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Unknown profile 'huge' \(from \$SEQ2SEQ_ATTENTION_PROFILE\)",
+    ):
         training.choose_profile()
 
 
 def test_mirrored_strategy_matches_single_device():
-    """Two logical CPUs under MirroredStrategy train like one device (same global batch)."""
+    """Two logical CPUs under MirroredStrategy train like one device (same
+    global batch)."""
     script = textwrap.dedent(
         """
         import numpy as np, tensorflow as tf, keras, tempfile
         cpu = tf.config.list_physical_devices("CPU")[0]
-        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
         from seq2seq_attention import training
         from seq2seq_attention.models import Seq2SeqAttention
         rng = np.random.default_rng(0)
         source = rng.integers(1, 20, (32, 6)).astype("int32")
-        target = np.concatenate([np.ones((32, 1)), rng.integers(3, 20, (32, 5))], 1).astype("int32")
-        data = tf.data.Dataset.from_tensor_slices(((source, target[:, :-1]), target[:, 1:])).batch(8)
+        target = np.concatenate(
+            [np.ones((32, 1)), rng.integers(3, 20, (32, 5))], 1
+        ).astype("int32")
+        data = tf.data.Dataset.from_tensor_slices(
+            ((source, target[:, :-1]), target[:, 1:])).batch(8)
         def run(strategy):
             keras.utils.set_random_seed(7)
-            model, history = training.train(lambda: Seq2SeqAttention(20, 20, embedding_dim=8, units=8), data,
-                                            epochs=3, run_dir=tempfile.mkdtemp(), verbose=0, tensorboard=False,
-                                            strategy=strategy)
+            model, history = training.train(
+                lambda: Seq2SeqAttention(20, 20, embedding_dim=8, units=8),
+                data, epochs=3, run_dir=tempfile.mkdtemp(), verbose=0,
+                tensorboard=False, strategy=strategy)
             return history.history["loss"], model.get_weights()
         mirrored = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
         assert mirrored.num_replicas_in_sync == 2
@@ -127,5 +184,9 @@ def test_mirrored_strategy_matches_single_device():
         print("MATCH")
         """
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert "MATCH" in result.stdout, result.stdout[-2000:] + result.stderr[-3000:]
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True
+    )
+    assert "MATCH" in result.stdout, (
+        result.stdout[-2000:] + result.stderr[-3000:]
+    )

@@ -1,4 +1,5 @@
-"""The Transformer: multi-head attention against Keras', masks, positions, saving, training, decoding."""
+"""The Transformer: multi-head attention against Keras', masks, positions,
+saving, training, decoding."""
 
 import keras
 import numpy as np
@@ -9,40 +10,64 @@ from seq2seq_attention.data import END_ID, PAD_ID, START_ID
 from seq2seq_attention.decoding import length_limits
 from seq2seq_attention.metrics import masked_loss
 from seq2seq_attention.transformer import (
-    DecoderLayer, EncoderLayer, MultiHeadAttention, Transformer, causal_mask, greedy_decode, merge_heads,
-    sinusoidal_encoding, split_heads)
+    DecoderLayer,
+    EncoderLayer,
+    MultiHeadAttention,
+    Transformer,
+    causal_mask,
+    greedy_decode,
+    merge_heads,
+    sinusoidal_encoding,
+    split_heads,
+)
 
-SOURCE = np.array([[2, 5, 6, 7, 8, 3], [2, 9, 4, 3, 0, 0]])  # (batch=2, src_len=6), 0 = padding
+# (batch=2, src_len=6), 0 = padding
+SOURCE = np.array([[2, 5, 6, 7, 8, 3], [2, 9, 4, 3, 0, 0]])
 TARGET_IN = np.array([[2, 9, 10, 11], [2, 12, 0, 0]])  # [START] first
 
 
 def small_model(seed=0, **kwargs):
     keras.utils.set_random_seed(seed)
-    settings = dict(d_model=16, num_heads=4, d_ff=32, num_layers=2, dropout=0.0) | kwargs
+    settings = (
+        dict(d_model=16, num_heads=4, d_ff=32, num_layers=2, dropout=0.0)
+        | kwargs
+    )
     return Transformer(30, 40, **settings)
 
 
 def copy_into(ours, reference, d_q, d_k, d_v):
-    """Copy a keras.layers.MultiHeadAttention's weights into ours (same math, other kernel shapes)."""
+    """Copy a keras.layers.MultiHeadAttention's weights into ours (same math,
+    other kernel shapes)."""
     heads, key_dim, value_dim = ours.num_heads, ours.key_dim, ours.value_dim
-    q_kernel, q_bias = reference._query_dense.get_weights()  # (d_q, heads, key_dim), (heads, key_dim)
+    # (d_q, heads, key_dim), (heads, key_dim)
+    q_kernel, q_bias = reference._query_dense.get_weights()
     k_kernel, k_bias = reference._key_dense.get_weights()
     v_kernel, v_bias = reference._value_dense.get_weights()
-    o_kernel, o_bias = reference._output_dense.get_weights()  # (heads, value_dim, d_out), (d_out,)
-    ours.query_dense.set_weights([q_kernel.reshape(d_q, heads * key_dim), q_bias.reshape(-1)])
-    ours.key_dense.set_weights([k_kernel.reshape(d_k, heads * key_dim), k_bias.reshape(-1)])
-    ours.value_dense.set_weights([v_kernel.reshape(d_v, heads * value_dim), v_bias.reshape(-1)])
-    ours.output_dense.set_weights([o_kernel.reshape(heads * value_dim, -1), o_bias])
+    # (heads, value_dim, d_out), (d_out,)
+    o_kernel, o_bias = reference._output_dense.get_weights()
+    ours.query_dense.set_weights(
+        [q_kernel.reshape(d_q, heads * key_dim), q_bias.reshape(-1)]
+    )
+    ours.key_dense.set_weights(
+        [k_kernel.reshape(d_k, heads * key_dim), k_bias.reshape(-1)]
+    )
+    ours.value_dense.set_weights(
+        [v_kernel.reshape(d_v, heads * value_dim), v_bias.reshape(-1)]
+    )
+    ours.output_dense.set_weights(
+        [o_kernel.reshape(heads * value_dim, -1), o_bias]
+    )
 
 
-# -- Heads and positions --------------------------------------------------------------------
+# -- Heads and positions ------------------------------------------------------
 
 
 def test_split_heads_cuts_features_in_order_and_merge_undoes_it():
     x = np.random.default_rng(0).normal(size=(2, 5, 12)).astype("float32")
     heads = np.asarray(split_heads(x, 3))
     assert heads.shape == (2, 3, 5, 4)
-    np.testing.assert_array_equal(heads[:, 1], x[:, :, 4:8])  # head 1 = features 4..7
+    # head 1 = features 4..7
+    np.testing.assert_array_equal(heads[:, 1], x[:, :, 4:8])
     np.testing.assert_array_equal(np.asarray(merge_heads(heads)), x)
 
 
@@ -64,30 +89,50 @@ def test_sinusoidal_encoding_is_the_formula():
 
 
 def test_causal_mask_is_lower_triangular():
-    np.testing.assert_array_equal(np.asarray(causal_mask(4)), np.tril(np.ones((4, 4), bool)))
+    np.testing.assert_array_equal(
+        np.asarray(causal_mask(4)), np.tril(np.ones((4, 4), bool))
+    )
 
 
-# -- Multi-head attention ---------------------------------------------------------------------
+# -- Multi-head attention -----------------------------------------------------
 
 
 @pytest.mark.parametrize("value_dim", [None, 5])
 def test_multi_head_attention_equals_keras_with_the_same_weights(value_dim):
     rng = np.random.default_rng(1)
-    query = rng.normal(size=(2, 4, 7)).astype("float32")  # (batch, tgt_len, d_q)
-    value = rng.normal(size=(2, 6, 9)).astype("float32")  # (batch, src_len, d_v)
+    # (batch, tgt_len, d_q)
+    query = rng.normal(size=(2, 4, 7)).astype("float32")
+    # (batch, src_len, d_v)
+    value = rng.normal(size=(2, 6, 9)).astype("float32")
     key = rng.normal(size=(2, 6, 8)).astype("float32")  # (batch, src_len, d_k)
     mask = rng.random((2, 4, 6)) < 0.7
     mask[:, :, 0] = True  # every query sees at least one key
-    reference = keras.layers.MultiHeadAttention(num_heads=3, key_dim=4, value_dim=value_dim)
-    expected, expected_weights = reference(query, value, key, attention_mask=mask, return_attention_scores=True)
+    reference = keras.layers.MultiHeadAttention(
+        num_heads=3, key_dim=4, value_dim=value_dim
+    )
+    expected, expected_weights = reference(
+        query, value, key, attention_mask=mask, return_attention_scores=True
+    )
     ours = MultiHeadAttention(num_heads=3, key_dim=4, value_dim=value_dim)
     ours(query, value, key)  # build
     copy_into(ours, reference, 7, 8, 9)
     output, weights = ours(query, value, key, attention_mask=mask)
-    assert tuple(output.shape) == (2, 4, 7) and tuple(weights.shape) == (2, 3, 4, 6)
-    np.testing.assert_allclose(np.asarray(output), np.asarray(expected), atol=1e-5)
-    np.testing.assert_allclose(np.asarray(weights), np.asarray(expected_weights), atol=1e-6)
-    assert np.all(np.asarray(weights)[np.broadcast_to(~mask[:, None], weights.shape)] == 0.0)
+    assert tuple(output.shape) == (2, 4, 7) and tuple(weights.shape) == (
+        2,
+        3,
+        4,
+        6,
+    )
+    np.testing.assert_allclose(
+        np.asarray(output), np.asarray(expected), atol=1e-5
+    )
+    np.testing.assert_allclose(
+        np.asarray(weights), np.asarray(expected_weights), atol=1e-6
+    )
+    assert np.all(
+        np.asarray(weights)[np.broadcast_to(~mask[:, None], weights.shape)]
+        == 0.0
+    )
 
 
 def test_causal_self_attention_equals_keras():
@@ -98,8 +143,11 @@ def test_causal_self_attention_equals_keras():
     ours(x, x)
     copy_into(ours, reference, 8, 8, 8)
     output, weights = ours(x, x, use_causal_mask=True)
-    np.testing.assert_allclose(np.asarray(output), np.asarray(expected), atol=1e-5)
-    assert np.all(np.triu(np.asarray(weights)[0, 0], k=1) == 0.0)  # nothing from the future
+    np.testing.assert_allclose(
+        np.asarray(output), np.asarray(expected), atol=1e-5
+    )
+    # nothing from the future
+    assert np.all(np.triu(np.asarray(weights)[0, 0], k=1) == 0.0)
 
 
 def test_multi_head_attention_errors_say_what_was_expected():
@@ -107,9 +155,13 @@ def test_multi_head_attention_errors_say_what_was_expected():
     with pytest.raises(ValueError, match=r"\(batch, len, features\)"):
         layer(np.zeros((2, 8), "float32"), np.zeros((2, 3, 8), "float32"))
     x, y = np.zeros((1, 3, 8), "float32"), np.zeros((1, 4, 8), "float32")
-    with pytest.raises(ValueError, match="causal mask needs as many queries as keys"):
+    with pytest.raises(
+        ValueError, match="causal mask needs as many queries as keys"
+    ):
         MultiHeadAttention(num_heads=2, key_dim=4)(x, y, use_causal_mask=True)
-    with pytest.raises(ValueError, match="num_heads must be a positive integer"):
+    with pytest.raises(
+        ValueError, match="num_heads must be a positive integer"
+    ):
         MultiHeadAttention(num_heads=0, key_dim=4)
     with pytest.raises(ValueError, match="divisible by num_heads"):
         Transformer(10, 10, d_model=10, num_heads=4)
@@ -120,51 +172,87 @@ def test_multi_head_attention_errors_say_what_was_expected():
 
 
 def test_multi_head_attention_config_round_trip():
-    layer = MultiHeadAttention(num_heads=2, key_dim=3, value_dim=5, output_dim=7, dropout=0.1, name="mha")
+    layer = MultiHeadAttention(
+        num_heads=2,
+        key_dim=3,
+        value_dim=5,
+        output_dim=7,
+        dropout=0.1,
+        name="mha",
+    )
     clone = MultiHeadAttention.from_config(layer.get_config())
-    assert (clone.num_heads, clone.key_dim, clone.value_dim, clone.output_dim, clone.dropout) == (2, 3, 5, 7, 0.1)
-    output, _ = clone(np.zeros((1, 2, 4), "float32"), np.zeros((1, 3, 6), "float32"))
+    assert (
+        clone.num_heads,
+        clone.key_dim,
+        clone.value_dim,
+        clone.output_dim,
+        clone.dropout,
+    ) == (2, 3, 5, 7, 0.1)
+    output, _ = clone(
+        np.zeros((1, 2, 4), "float32"), np.zeros((1, 3, 6), "float32")
+    )
     assert tuple(output.shape) == (1, 2, 7)
 
 
-# -- Masks inside the model -------------------------------------------------------------------
+# -- Masks inside the model ---------------------------------------------------
 
 
 def test_decoder_output_at_t_ignores_later_tokens():
-    """Causal mask: changing tokens after position t leaves logits 0..t unchanged."""
+    """Causal mask: changing tokens after position t leaves logits 0..t
+    unchanged."""
     model = small_model()
     target = np.array([[2, 9, 10, 11, 12, 13]])
     changed = target.copy()
     changed[0, 3:] = [20, 21, 22]
     logits, _ = model.forward(SOURCE[:1], target)
     logits_changed, _ = model.forward(SOURCE[:1], changed)
-    np.testing.assert_allclose(np.asarray(logits)[0, :3], np.asarray(logits_changed)[0, :3], atol=1e-5)
-    assert not np.allclose(np.asarray(logits)[0, 3:], np.asarray(logits_changed)[0, 3:], atol=1e-3)
+    np.testing.assert_allclose(
+        np.asarray(logits)[0, :3], np.asarray(logits_changed)[0, :3], atol=1e-5
+    )
+    assert not np.allclose(
+        np.asarray(logits)[0, 3:], np.asarray(logits_changed)[0, 3:], atol=1e-3
+    )
 
 
 def test_sentence_alone_equals_sentence_in_padded_batch():
-    """Padding masks: extra padding (source and target) must not change a sentence's outputs."""
+    """Padding masks: extra padding (source and target) must not change a
+    sentence's outputs."""
     model = small_model()
-    alone_logits, alone_weights = model.forward(np.array([[2, 9, 4, 3]]), np.array([[2, 12]]))
+    alone_logits, alone_weights = model.forward(
+        np.array([[2, 9, 4, 3]]), np.array([[2, 12]])
+    )
     padded = np.array([[2, 9, 4, 3, 0, 0, 0], [2, 5, 6, 7, 8, 9, 3]])
     target = np.array([[2, 12, 0, 0, 0], [2, 9, 10, 11, 12]])
     batch_logits, batch_weights = model.forward(padded, target)
-    np.testing.assert_allclose(np.asarray(batch_logits)[0, :2], np.asarray(alone_logits)[0], atol=1e-5)
-    np.testing.assert_allclose(np.asarray(batch_weights)[0, :, :2, :4], np.asarray(alone_weights)[0], atol=1e-6)
-    assert np.all(np.asarray(batch_weights)[0, :, :, 4:] == 0.0)  # no attention to source padding
+    np.testing.assert_allclose(
+        np.asarray(batch_logits)[0, :2], np.asarray(alone_logits)[0], atol=1e-5
+    )
+    np.testing.assert_allclose(
+        np.asarray(batch_weights)[0, :, :2, :4],
+        np.asarray(alone_weights)[0],
+        atol=1e-6,
+    )
+    # no attention to source padding
+    assert np.all(np.asarray(batch_weights)[0, :, :, 4:] == 0.0)
 
 
 def test_layers_shapes():
     x, mask = np.ones((2, 6, 16), "float32"), SOURCE != 0
     memory = EncoderLayer(16, 4, 32)(x, mask)
-    y, cross = DecoderLayer(16, 4, 32)(np.ones((2, 4, 16), "float32"), memory, TARGET_IN != 0, mask)
+    y, cross = DecoderLayer(16, 4, 32)(
+        np.ones((2, 4, 16), "float32"), memory, TARGET_IN != 0, mask
+    )
     assert tuple(memory.shape) == (2, 6, 16) and tuple(y.shape) == (2, 4, 16)
     assert tuple(cross.shape) == (2, 4, 4, 6)
     logits, weights = small_model().forward(SOURCE, TARGET_IN)
-    assert tuple(logits.shape) == (2, 4, 40) and logits.dtype == "float32" and tuple(weights.shape) == (2, 4, 4, 6)
+    assert (
+        tuple(logits.shape) == (2, 4, 40)
+        and logits.dtype == "float32"
+        and tuple(weights.shape) == (2, 4, 4, 6)
+    )
 
 
-# -- Saving -------------------------------------------------------------------------------------
+# -- Saving -------------------------------------------------------------------
 
 
 def test_keras_file_round_trip(tmp_path):
@@ -172,35 +260,54 @@ def test_keras_file_round_trip(tmp_path):
     expected = np.asarray(model((SOURCE, TARGET_IN)))
     model.save(tmp_path / "transformer.keras")
     loaded = keras.saving.load_model(tmp_path / "transformer.keras")
-    assert isinstance(loaded, Transformer) and loaded.get_config() == model.get_config()
-    np.testing.assert_allclose(np.asarray(loaded((SOURCE, TARGET_IN))), expected, atol=1e-6)
+    assert (
+        isinstance(loaded, Transformer)
+        and loaded.get_config() == model.get_config()
+    )
+    np.testing.assert_allclose(
+        np.asarray(loaded((SOURCE, TARGET_IN))), expected, atol=1e-6
+    )
 
 
-# -- Decoding -----------------------------------------------------------------------------------
+# -- Decoding -----------------------------------------------------------------
 
 
 def test_greedy_decode_is_bounded_by_the_source_and_stops_at_end():
     model = small_model()
     out = greedy_decode(model, SOURCE)
     limits = length_limits(SOURCE)
-    assert np.all(out.lengths <= limits) and out.weights.shape[2] == SOURCE.shape[1]
+    assert (
+        np.all(out.lengths <= limits)
+        and out.weights.shape[2] == SOURCE.shape[1]
+    )
     for row, n in zip(out.tokens, out.lengths):
         assert not np.isin(row[:n], [PAD_ID, START_ID]).any()
         assert np.all(row[n:] == PAD_ID)
-        assert row[n - 1] == END_ID or n == limits.max() or n == limits[list(out.lengths).index(n)]
+        assert (
+            row[n - 1] == END_ID
+            or n == limits.max()
+            or n == limits[list(out.lengths).index(n)]
+        )
         assert np.sum(row[:n] == END_ID) <= 1 and (END_ID not in row[: n - 1])
-    np.testing.assert_allclose(out.weights[0, : out.lengths[0]].sum(-1), 1.0, rtol=1e-5)
+    np.testing.assert_allclose(
+        out.weights[0, : out.lengths[0]].sum(-1), 1.0, rtol=1e-5
+    )
 
 
 def test_greedy_decode_agrees_with_teacher_forcing():
-    """Feeding the greedy output back in one pass gives the same argmax at every step."""
+    """Feeding the greedy output back in one pass gives the same argmax at
+    every step."""
     model = small_model(seed=3)
     out = greedy_decode(model, SOURCE[:1], max_length=6)
     n = int(out.lengths[0])
     target_in = np.concatenate([[START_ID], out.tokens[0, : n - 1]])[None]
     logits, _ = model.forward(SOURCE[:1], target_in)
     log_probs = np.asarray(keras.ops.log_softmax(logits))[0]
-    np.testing.assert_allclose(out.log_probs[0, :n], log_probs[np.arange(n), out.tokens[0, :n]], atol=1e-5)
+    np.testing.assert_allclose(
+        out.log_probs[0, :n],
+        log_probs[np.arange(n), out.tokens[0, :n]],
+        atol=1e-5,
+    )
 
 
 def test_greedy_decode_refuses_bad_input():
@@ -216,12 +323,30 @@ def test_tiny_model_memorises_pairs_and_decodes_them(memorised_pairs):
     keras.utils.set_random_seed(0)
     source_vectorizer = data.make_vectorizer([s for s, _ in memorised_pairs])
     target_vectorizer = data.make_vectorizer([t for _, t in memorised_pairs])
-    dataset = data.make_dataset(memorised_pairs, source_vectorizer, target_vectorizer, batch_size=6, shuffle=False)
-    model = Transformer(source_vectorizer.vocabulary_size(), target_vectorizer.vocabulary_size(), d_model=32,
-                        num_heads=4, d_ff=64, num_layers=1, dropout=0.0)
+    dataset = data.make_dataset(
+        memorised_pairs,
+        source_vectorizer,
+        target_vectorizer,
+        batch_size=6,
+        shuffle=False,
+    )
+    model = Transformer(
+        source_vectorizer.vocabulary_size(),
+        target_vectorizer.vocabulary_size(),
+        d_model=32,
+        num_heads=4,
+        d_ff=64,
+        num_layers=1,
+        dropout=0.0,
+    )
     model.compile(optimizer=keras.optimizers.Adam(0.005), loss=masked_loss())
     model.fit(dataset, epochs=60, verbose=0, shuffle=False)
-    outputs = transformer.translate(model, [s for s, _ in memorised_pairs], source_vectorizer, target_vectorizer)
+    outputs = transformer.translate(
+        model,
+        [s for s, _ in memorised_pairs],
+        source_vectorizer,
+        target_vectorizer,
+    )
     assert outputs == [t for _, t in memorised_pairs]
 
 
@@ -230,15 +355,30 @@ def test_exercise_references_agree_with_the_package():
     from seq2seq_attention import exercises, reference
 
     x = np.random.default_rng(5).normal(size=(2, 3, 8)).astype("float32")
-    np.testing.assert_array_equal(exercises._split_heads(x, 4), np.asarray(split_heads(x, 4)))
-    np.testing.assert_allclose(exercises._sinusoidal(40, 12), np.asarray(sinusoidal_encoding(40, 12)), atol=1e-5)
+    np.testing.assert_array_equal(
+        exercises.future._split_heads(x, 4), np.asarray(split_heads(x, 4))
+    )
+    np.testing.assert_allclose(
+        exercises.future._sinusoidal(40, 12),
+        np.asarray(sinusoidal_encoding(40, 12)),
+        atol=1e-5,
+    )
     q = np.random.default_rng(6).normal(size=(1, 5, 4)).astype("float32")
     layer = MultiHeadAttention(num_heads=1, key_dim=4)
     layer(q, q)
-    for dense in (layer.query_dense, layer.key_dense, layer.value_dense, layer.output_dense):
-        dense.set_weights([np.eye(4, dtype="float32"), np.zeros(4, "float32")])  # plain attention
+    for dense in (
+        layer.query_dense,
+        layer.key_dense,
+        layer.value_dense,
+        layer.output_dense,
+    ):
+        # plain attention
+        dense.set_weights([np.eye(4, dtype="float32"), np.zeros(4, "float32")])
     output, weights = layer(q, q, use_causal_mask=True)
-    expected, expected_weights = reference.attention(q[0], q[0], mask=np.tril(np.ones((5, 5), bool)),
-                                                     score="scaled_dot")
+    expected, expected_weights = reference.attention(
+        q[0], q[0], mask=np.tril(np.ones((5, 5), bool)), score="scaled_dot"
+    )
     np.testing.assert_allclose(np.asarray(output)[0], expected, atol=1e-5)
-    np.testing.assert_allclose(np.asarray(weights)[0, 0], expected_weights, atol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(weights)[0, 0], expected_weights, atol=1e-6
+    )

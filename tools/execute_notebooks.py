@@ -16,7 +16,9 @@ from nbclient import NotebookClient
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+os.environ.setdefault(
+    "MPLBACKEND", "module://matplotlib_inline.backend_inline"
+)
 
 
 def main(paths):
@@ -25,8 +27,12 @@ def main(paths):
     for path in map(Path, paths):
         nb = nbformat.read(path, as_version=4)
         start = time.perf_counter()
-        NotebookClient(nb, timeout=3600, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        NotebookClient(
+            nb,
+            timeout=3600,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
         nbformat.write(nb, path)
         print(f"{path}: executed in {time.perf_counter() - start:.1f} s")
 

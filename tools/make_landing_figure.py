@@ -1,13 +1,13 @@
 """Draw the landing page's figure, images/landing_attention.png (committed).
 
-    .venv/bin/python tools/make_landing_figure.py            # about a minute on a CPU
+    .venv/bin/python tools/make_landing_figure.py   # about a minute on a CPU
 
-Trains the dates model of the decoding chapter (human-written dates in, ISO 8601
-out, one character per token; seeded, quick profile, 5 epochs), translates a few
-dates and draws the attention weights of each with
-:func:`seq2seq_attention.plots.plot_attention`: each output character attends to
-the characters of the input that say the same thing (the year, the month name,
-the day).
+Trains the dates model of the decoding chapter (human-written dates in, ISO
+8601 out, one character per token; seeded, quick profile, 5 epochs), translates
+a few dates and draws the attention weights of each with
+:func:`seq2seq_attention.plots.plot_attention`: each output character attends
+to the characters of the input that say the same thing (the year, the month
+name, the day).
 """
 
 import os
@@ -18,13 +18,13 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import keras  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
+import keras
+import matplotlib.pyplot as plt
 
-from seq2seq_attention import data, dates, training  # noqa: E402
-from seq2seq_attention.models import Seq2SeqAttention  # noqa: E402
-from seq2seq_attention.plots import plot_attention  # noqa: E402
-from seq2seq_attention.translator import Translator  # noqa: E402
+from seq2seq_attention import data, dates, training
+from seq2seq_attention.models import Seq2SeqAttention
+from seq2seq_attention.plots import plot_attention
+from seq2seq_attention.translator import Translator
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "images" / "landing_attention.png"
@@ -35,23 +35,62 @@ def main():
     profile = training.choose_profile("quick")
     keras.utils.set_random_seed(0)
     split = data.split_by_source(dates.generate_dates(10_000, seed=0), seed=0)
-    src_vec = data.make_vectorizer([s for s, _ in split.train], level="character")
-    tgt_vec = data.make_vectorizer([t for _, t in split.train], level="character")
-    train_ds = data.make_dataset(split.train, src_vec, tgt_vec, batch_size=profile.batch_size, seed=0, buckets=4)
-    val_ds = data.make_dataset(split.validation, src_vec, tgt_vec, batch_size=profile.batch_size, shuffle=False)
+    src_vec = data.make_vectorizer(
+        [s for s, _ in split.train], level="character"
+    )
+    tgt_vec = data.make_vectorizer(
+        [t for _, t in split.train], level="character"
+    )
+    train_ds = data.make_dataset(
+        split.train,
+        src_vec,
+        tgt_vec,
+        batch_size=profile.batch_size,
+        seed=0,
+        buckets=4,
+    )
+    val_ds = data.make_dataset(
+        split.validation,
+        src_vec,
+        tgt_vec,
+        batch_size=profile.batch_size,
+        shuffle=False,
+    )
     model, _ = training.train(
-        lambda: Seq2SeqAttention(src_vec.vocabulary_size(), tgt_vec.vocabulary_size(),
-                                 embedding_dim=profile.embedding_dim, units=profile.units, decoder="luong"),
-        train_ds, val_ds, epochs=5, run_dir=tempfile.mkdtemp(), verbose=2, tensorboard=False)
+        lambda: Seq2SeqAttention(
+            src_vec.vocabulary_size(),
+            tgt_vec.vocabulary_size(),
+            embedding_dim=profile.embedding_dim,
+            units=profile.units,
+            decoder="luong",
+        ),
+        train_ds,
+        val_ds,
+        epochs=5,
+        run_dir=tempfile.mkdtemp(),
+        verbose=2,
+        tensorboard=False,
+    )
     translator = Translator(model, src_vec, tgt_vec)
     results = translator.translate(EXAMPLES)
     widths = [len(r.source_tokens) for r in results]
-    fig, axes = plt.subplots(1, len(results), figsize=(0.36 * sum(widths) + 3.0, 4.6), layout="constrained",
-                             gridspec_kw={"width_ratios": widths})
+    fig, axes = plt.subplots(
+        1,
+        len(results),
+        figsize=(0.36 * sum(widths) + 3.0, 4.6),
+        layout="constrained",
+        gridspec_kw={"width_ratios": widths},
+    )
     for ax, result in zip(axes, results):
         print(f"{result.source!r} -> {result.text!r}")
-        plot_attention(result.weights, result.source_tokens, result.target_tokens, ax=ax, annotate=False,
-                       title=f"{result.source!r} → {result.text}")
+        plot_attention(
+            result.weights,
+            result.source_tokens,
+            result.target_tokens,
+            ax=ax,
+            annotate=False,
+            title=f"{result.source!r} → {result.text}",
+        )
     OUT.parent.mkdir(exist_ok=True)
     fig.savefig(OUT, dpi=110)
     print("wrote", OUT.relative_to(ROOT))

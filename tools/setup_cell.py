@@ -4,9 +4,11 @@ tests/test_notebooks.py checks that each notebook's first code cell is exactly
 this text, and that its address is the repository URL in _config.yml.
 """
 
-REPOSITORY_URL = "https://github.com/attention-from-scratch/attention-from-scratch"
+REPOSITORY_URL = (
+    "https://github.com/attention-from-scratch/attention-from-scratch"
+)
 
-SETUP_CELL = f'''# Setup, the same in every chapter. In Colab it installs the course package
+SETUP_CELL = f"""# Setup, the same in every chapter. In Colab it installs the course package
 # (Colab already has TensorFlow and Keras); elsewhere it does nothing.
 import os, sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")   # quiet TensorFlow start-up
@@ -17,4 +19,4 @@ if "google.colab" in sys.modules:
         "SEQ2SEQ_ATTENTION_PACKAGE",  # a local checkout, for testing this cell
         "git+{REPOSITORY_URL}")
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package],
-                   check=True)'''
+                   check=True)"""

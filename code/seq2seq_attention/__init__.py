@@ -1,26 +1,41 @@
-"""seq2seq_attention: the tested code behind the *Attention from Scratch* course.
+"""seq2seq_attention: the tested code behind the *Attention from Scratch*
+course.
 
 Modules are named for what they do:
 
 - :mod:`~seq2seq_attention.attention`: the attention layers (Keras 3);
 - :mod:`~seq2seq_attention.reference`: the same computations in plain numpy;
 - :mod:`~seq2seq_attention.plots`: attention heatmaps and weight plots;
-- :mod:`~seq2seq_attention.alignment`: attention maps as numbers (pointing accuracy, entropy);
-- :mod:`~seq2seq_attention.data`: corpora (download with sha256, any TSV), cleaning,
-  the split by source sentence, vocabularies and ``tf.data`` pipelines;
-- :mod:`~seq2seq_attention.dates`: the synthetic dates -> ISO 8601 task;
-- :mod:`~seq2seq_attention.tasks`: synthetic copy, reverse and sort tasks of controlled length;
-- :mod:`~seq2seq_attention.models`: encoder, Luong and Bahdanau decoders, the model;
+- :mod:`~seq2seq_attention.alignment`: attention maps as numbers (pointing
+  accuracy, entropy);
+- :mod:`~seq2seq_attention.data`: a subpackage, one module per step: the corpus
+  (download with sha256), any TSV, cleaning, the split by source sentence,
+  vocabularies, ``tf.data`` pipelines and describing a corpus;
+- :mod:`~seq2seq_attention.special_tokens`: the reserved ids (padding,
+  ``[UNK]``, ``[START]``, ``[END]``), without TensorFlow;
+- :mod:`~seq2seq_attention.tasks`: synthetic tasks: copy, reverse and sort
+  (:mod:`~seq2seq_attention.tasks.sequences`) and dates -> ISO 8601
+  (:mod:`~seq2seq_attention.tasks.dates`, also ``seq2seq_attention.dates``);
+- :mod:`~seq2seq_attention.models`: encoder, Luong and Bahdanau decoders, the
+  model;
 - :mod:`~seq2seq_attention.training`: profiles, callbacks, resumable ``train``;
-- :mod:`~seq2seq_attention.metrics`: masked loss and accuracy, BLEU/chrF, exact match;
+- :mod:`~seq2seq_attention.metrics`: masked loss and accuracy, BLEU/chrF, exact
+  match;
 - :mod:`~seq2seq_attention.decoding`: greedy decoding, sampling, beam search;
-- :mod:`~seq2seq_attention.toy_models`: a table-driven stand-in model for decoding by hand;
-- :mod:`~seq2seq_attention.translator`: strings in, strings out, one ``.keras`` file;
-- :mod:`~seq2seq_attention.transformer`: multi-head attention and a small Transformer;
-- :mod:`~seq2seq_attention.finetune`: fine-tuning a saved translator on a new domain;
+- :mod:`~seq2seq_attention.toy_models`: a table-driven stand-in model for
+  decoding by hand;
+- :mod:`~seq2seq_attention.translator`: strings in, strings out, one ``.keras``
+  file;
+- :mod:`~seq2seq_attention.transformer`: multi-head attention and a small
+  Transformer;
+- :mod:`~seq2seq_attention.finetune`: fine-tuning a saved translator on a new
+  domain;
 - :mod:`~seq2seq_attention.export`: a SavedModel with string signatures;
-- :mod:`~seq2seq_attention.cli`: ``seq2seq-attention train | finetune | translate | evaluate | export``;
-- :mod:`~seq2seq_attention.exercises`: checkers for the chapters' exercises.
+- :mod:`~seq2seq_attention.cli`:
+  ``seq2seq-attention train | finetune | translate | evaluate | export``;
+- :mod:`~seq2seq_attention.errors`: the package's error types;
+- :mod:`~seq2seq_attention.exercises`: checkers for the chapters' exercises,
+  one module per chapter.
 
 Importing the package (before TensorFlow) quietens TensorFlow's C++ start-up
 logging (``TF_CPP_MIN_LOG_LEVEL=2``), turns oneDNN off
@@ -32,13 +47,18 @@ import os
 
 # Both must be set before TensorFlow/Keras are first imported; setdefault keeps
 # any choice the user made.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide INFO/WARNING start-up lines
+# hide INFO/WARNING start-up lines
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # oneDNN prints notices (and, for int64 ops, an error line) that land in
 # notebook outputs; measured on this course's models it brings no speed-up.
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # the course uses tf.data
 
-from .attention import (  # noqa: E402
+# Importing these registers their Keras-serializable classes, so that
+# keras.saving.load_model("translator.keras") works after `import
+# seq2seq_attention`.
+from . import data, metrics, models, training, transformer, translator  # noqa: F401
+from .attention import (
     AdditiveAttention,
     BaseAttention,
     DotAttention,
@@ -47,12 +67,8 @@ from .attention import (  # noqa: E402
     ScaledDotProductAttention,
     masked_softmax,
 )
-
-# Importing these registers their Keras-serializable classes, so that
-# keras.saving.load_model("translator.keras") works after `import seq2seq_attention`.
-from . import data, metrics, models, training, transformer, translator  # noqa: E402,F401
-from .models import Seq2SeqAttention  # noqa: E402
-from .translator import Translator  # noqa: E402
+from .models import Seq2SeqAttention
+from .translator import Translator
 
 __version__ = "0.1.0"
 

@@ -6,7 +6,8 @@ beam's n-best list. A step control reveals the output one token at a time,
 with that step's row of attention weights outlined on the heatmap::
 
     from seq2seq_attention.explorer import AttentionExplorer
-    AttentionExplorer(translator, "tue 3 march 2015")   # last line of a cell
+
+    AttentionExplorer(translator, "tue 3 march 2015")  # last line of a cell
 
 It uses only ipywidgets APIs common to ipywidgets 7.7 (Google Colab) and 8.x
 (Jupyter). Its display bundle holds the live widget *and* a static
@@ -24,8 +25,8 @@ import sys
 
 import numpy as np
 
-from .data import END
 from .plots import plot_attention
+from .special_tokens import END
 
 __all__ = ["AttentionExplorer", "heatmap_png", "static_html"]
 
@@ -34,7 +35,8 @@ _METHODS = [("greedy", "greedy"), ("beam search", "beam")]
 
 
 def _output_tokens(result):
-    """The output tokens of a :class:`~seq2seq_attention.translator.Translation`, ``[END]`` included."""
+    """The output tokens of a
+    :class:`~seq2seq_attention.translator.Translation`, ``[END]`` included."""
     return list(result.target_tokens)
 
 
@@ -50,13 +52,20 @@ def heatmap_png(result, step=None, dpi=80):
         dpi: resolution of the image.
 
     Returns:
-        the PNG file's bytes (drawn with :func:`~seq2seq_attention.plots.plot_attention`).
+        the PNG file's bytes (drawn with
+        :func:`~seq2seq_attention.plots.plot_attention`).
 
     Example:
         >>> import numpy as np
         >>> from seq2seq_attention.translator import Translation
-        >>> result = Translation("go .", "ve .", ["[START]", "go", ".", "[END]"], ["ve", ".", "[END]"],
-        ...                      np.full((3, 4), 0.25), -0.5)
+        >>> result = Translation(
+        ...     "go .",
+        ...     "ve .",
+        ...     ["[START]", "go", ".", "[END]"],
+        ...     ["ve", ".", "[END]"],
+        ...     np.full((3, 4), 0.25),
+        ...     -0.5,
+        ... )
         >>> heatmap_png(result, step=2)[:4]
         b'\\x89PNG'
     """
@@ -66,17 +75,43 @@ def heatmap_png(result, step=None, dpi=80):
     weights = np.asarray(result.weights, dtype=float)  # (tgt_len, src_len)
     tgt_len, src_len = weights.shape
     if tgt_len == 0:
-        raise ValueError("heatmap_png: this translation has no output tokens to show.")
+        raise ValueError(
+            "heatmap_png: this translation has no output tokens to show."
+        )
     if step is not None and not 1 <= step <= tgt_len:
-        raise ValueError(f"heatmap_png: step must be between 1 and {tgt_len}; got {step}.")
+        raise ValueError(
+            f"heatmap_png: step must be between 1 and {tgt_len}; got {step}."
+        )
     # A Figure not attached to pyplot: nothing is shown twice, nothing leaks.
-    figure = Figure(figsize=(1.6 + 0.55 * src_len, 1.2 + 0.45 * tgt_len), layout="constrained")
+    figure = Figure(
+        figsize=(1.6 + 0.55 * src_len, 1.2 + 0.45 * tgt_len),
+        layout="constrained",
+    )
     ax = figure.add_subplot()
-    plot_attention(weights, result.source_tokens, _output_tokens(result), ax=ax)
+    plot_attention(
+        weights, result.source_tokens, _output_tokens(result), ax=ax
+    )
     if step is not None:
         if step < tgt_len:  # fade the rows not written yet
-            ax.add_patch(Rectangle((-0.5, step - 0.5), src_len, tgt_len - step, color="white", alpha=0.85))
-        ax.add_patch(Rectangle((-0.5, step - 1.5), src_len, 1, fill=False, edgecolor="red", linewidth=2.5))
+            ax.add_patch(
+                Rectangle(
+                    (-0.5, step - 0.5),
+                    src_len,
+                    tgt_len - step,
+                    color="white",
+                    alpha=0.85,
+                )
+            )
+        ax.add_patch(
+            Rectangle(
+                (-0.5, step - 1.5),
+                src_len,
+                1,
+                fill=False,
+                edgecolor="red",
+                linewidth=2.5,
+            )
+        )
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
@@ -84,7 +119,10 @@ def heatmap_png(result, step=None, dpi=80):
 
 def _img(png, alt):
     data = base64.b64encode(png).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="max-width:100%">'
+    return (
+        f'<img src="data:image/png;base64,{data}" '
+        f'alt="{html.escape(alt)}" style="max-width:100%">'
+    )
 
 
 def _alternatives_html(result):
@@ -93,36 +131,58 @@ def _alternatives_html(result):
     rows = "".join(
         f"<tr><td>{i}</td><td><code>{html.escape(text)}</code></td><td>{log_prob:.3f}</td>"
         f"<td>{normalized:.3f}</td></tr>"
-        for i, (text, log_prob, normalized) in enumerate(result.alternatives, start=1)
+        for i, (text, log_prob, normalized) in enumerate(
+            result.alternatives, start=1
+        )
     )
-    return ("<table><thead><tr><th>#</th><th>hypothesis</th><th>log P</th><th>normalised score</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table>")
+    return (
+        "<table><thead><tr><th>#</th><th>hypothesis</th><th>log "
+        "P</th><th>normalised "
+        f"score</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def static_html(result, note=None):
-    """A static HTML rendering of one translation: text, n-best list, heatmap image.
+    """A static HTML rendering of one translation: text, n-best list, heatmap
+    image.
 
-    This is what a page without a running kernel shows in place of the explorer.
+    This is what a page without a running kernel shows in place of the
+    explorer.
 
     Example:
         >>> import numpy as np
         >>> from seq2seq_attention.translator import Translation
-        >>> result = Translation("go .", "ve .", ["[START]", "go", ".", "[END]"], ["ve", ".", "[END]"],
-        ...                      np.full((3, 4), 0.25), -0.5)
+        >>> result = Translation(
+        ...     "go .",
+        ...     "ve .",
+        ...     ["[START]", "go", ".", "[END]"],
+        ...     ["ve", ".", "[END]"],
+        ...     np.full((3, 4), 0.25),
+        ...     -0.5,
+        ... )
         >>> page = static_html(result)
         >>> "<img src=\\"data:image/png;base64," in page, "ve ." in page
         (True, True)
     """
-    parts = [f"<p><b>Input:</b> <code>{html.escape(result.source)}</code><br>"
-             f"<b>Translation:</b> <code>{html.escape(result.text)}</code> "
-             f"(log P = {result.log_prob:.3f})</p>"]
+    parts = [
+        f"<p><b>Input:</b> <code>{html.escape(result.source)}</code><br>"
+        f"<b>Translation:</b> <code>{html.escape(result.text)}</code> "
+        f"(log P = {result.log_prob:.3f})</p>"
+    ]
     if result.alternatives:
-        parts.append("<p><b>The beam's hypotheses</b>, best first:</p>" + _alternatives_html(result))
+        parts.append(
+            "<p><b>The beam's hypotheses</b>, best first:</p>"
+            + _alternatives_html(result)
+        )
     if len(result.target_tokens):
-        parts.append(_img(heatmap_png(result), f"attention weights for {result.text!r}"))
+        parts.append(
+            _img(heatmap_png(result), f"attention weights for {result.text!r}")
+        )
     if note:
         parts.append(f"<p><i>{html.escape(note)}</i></p>")
-    return '<div class="attention-explorer-static">' + "".join(parts) + "</div>"
+    return (
+        '<div class="attention-explorer-static">' + "".join(parts) + "</div>"
+    )
 
 
 class AttentionExplorer:
@@ -150,9 +210,16 @@ class AttentionExplorer:
         >>> from seq2seq_attention.translator import Translator
         >>> src = data.make_vectorizer(["go .", "run !"])
         >>> tgt = data.make_vectorizer(["ve .", "corre !"])
-        >>> model = Seq2SeqAttention(src.vocabulary_size(), tgt.vocabulary_size(), embedding_dim=4, units=8)
+        >>> model = Seq2SeqAttention(
+        ...     src.vocabulary_size(),
+        ...     tgt.vocabulary_size(),
+        ...     embedding_dim=4,
+        ...     units=8,
+        ... )
         >>> explorer = AttentionExplorer(Translator(model, src, tgt), "go .")
-        >>> explorer.result.text == explorer.translator.translate(["go ."])[0].text
+        >>> explorer.result.text == explorer.translator.translate(["go ."])[
+        ...     0
+        ... ].text
         True
         >>> explorer.text.value = "   "
         >>> explorer.translate_button.click()
@@ -160,66 +227,115 @@ class AttentionExplorer:
         '<b>Type a sentence to translate.</b>'
     """
 
-    def __init__(self, translator, text="", method="greedy", beam_size=4, alpha=0.6, max_beam_size=8):
+    def __init__(
+        self,
+        translator,
+        text="",
+        method="greedy",
+        beam_size=4,
+        alpha=0.6,
+        max_beam_size=8,
+    ):
         try:
             import ipywidgets as widgets
-        except ImportError as error:  # pragma: no cover - Colab and Jupyter have it
-            raise ImportError("The explorer needs ipywidgets: pip install ipywidgets") from error
+        except (
+            ImportError
+        ) as error:  # pragma: no cover - Colab and Jupyter have it
+            raise ImportError(
+                "The explorer needs ipywidgets: pip install ipywidgets"
+            ) from error
         if method not in ("greedy", "beam"):
-            raise ValueError(f"Unknown decoding method {method!r}; the explorer offers 'greedy' or 'beam'.")
+            raise ValueError(
+                f"Unknown decoding method {method!r}; the explorer offers "
+                "'greedy' or 'beam'."
+            )
         if not 1 <= beam_size <= max_beam_size:
-            raise ValueError(f"beam_size must be between 1 and max_beam_size={max_beam_size}; got {beam_size}.")
+            raise ValueError(
+                "beam_size must be between 1 and "
+                f"max_beam_size={max_beam_size}; got {beam_size}."
+            )
         self.translator = translator
         self.alpha = alpha
         self.result = None
         self._updating = False
 
         wide = widgets.Layout(width="32em")
-        self.text = widgets.Text(value=text, placeholder="Type a sentence and press Enter",
-                                 description="Input:", continuous_update=False, layout=wide)
-        self.method = widgets.ToggleButtons(options=_METHODS, value=method, description="Decoding:")
-        self.beam_size = widgets.IntSlider(value=beam_size, min=1, max=max_beam_size, step=1,
-                                           description="Beam size:", continuous_update=False)
-        self.translate_button = widgets.Button(description="Translate", button_style="primary")
+        self.text = widgets.Text(
+            value=text,
+            placeholder="Type a sentence and press Enter",
+            description="Input:",
+            continuous_update=False,
+            layout=wide,
+        )
+        self.method = widgets.ToggleButtons(
+            options=_METHODS, value=method, description="Decoding:"
+        )
+        self.beam_size = widgets.IntSlider(
+            value=beam_size,
+            min=1,
+            max=max_beam_size,
+            step=1,
+            description="Beam size:",
+            continuous_update=False,
+        )
+        self.translate_button = widgets.Button(
+            description="Translate", button_style="primary"
+        )
         self.message = widgets.HTML(value="")
         self.translation = widgets.HTML(value="")
-        self.step = widgets.IntSlider(value=1, min=1, max=1, step=1, description="Step:",
-                                      continuous_update=True)
-        self.previous_button = widgets.Button(description="◀ previous", layout=widgets.Layout(width="8em"))
-        self.next_button = widgets.Button(description="next ▶", layout=widgets.Layout(width="8em"))
+        self.step = widgets.IntSlider(
+            value=1,
+            min=1,
+            max=1,
+            step=1,
+            description="Step:",
+            continuous_update=True,
+        )
+        self.previous_button = widgets.Button(
+            description="◀ previous", layout=widgets.Layout(width="8em")
+        )
+        self.next_button = widgets.Button(
+            description="next ▶", layout=widgets.Layout(width="8em")
+        )
         self.step_view = widgets.HTML(value="")
         self.heatmap = widgets.HTML(value="")
         self.hypotheses = widgets.HTML(value="")
 
         self.translate_button.on_click(lambda _: self.run())
-        self.text.observe(lambda _: self.run(), names="value")  # Enter, or leaving the box
+        # Enter, or leaving the box
+        self.text.observe(lambda _: self.run(), names="value")
         self.method.observe(self._on_method, names="value")
         self.beam_size.observe(lambda _: self.run(), names="value")
         self.step.observe(lambda _: self._show_step(), names="value")
         self.previous_button.on_click(lambda _: self._move(-1))
         self.next_button.on_click(lambda _: self._move(+1))
 
-        self._step_box = widgets.HBox([self.previous_button, self.step, self.next_button])
-        self.widget = widgets.VBox([
-            widgets.HBox([self.text, self.translate_button]),
-            self.method,
-            self.beam_size,
-            self.message,
-            self.translation,
-            self._step_box,
-            self.step_view,
-            self.heatmap,
-            self.hypotheses,
-        ])
+        self._step_box = widgets.HBox(
+            [self.previous_button, self.step, self.next_button]
+        )
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox([self.text, self.translate_button]),
+                self.method,
+                self.beam_size,
+                self.message,
+                self.translation,
+                self._step_box,
+                self.step_view,
+                self.heatmap,
+                self.hypotheses,
+            ]
+        )
         self._sync_beam_visibility()
         self._set_visible(self._step_box, False)
         if text.strip():
             self.run()
 
-    # -- actions --------------------------------------------------------------------------------------------
+    # -- actions --------------------------------------------------------------
 
     def run(self):
-        """Translate the input with the chosen decoding and show everything (what "Translate" does)."""
+        """Translate the input with the chosen decoding and show everything
+        (what "Translate" does)."""
         if self._updating:
             return
         text = self.text.value
@@ -235,14 +351,25 @@ class AttentionExplorer:
             result = self.translator.translate([text], **options)[0]
         except ValueError as error:  # e.g. an over-long input
             self._clear()
-            self.message.value = f"<b>Cannot translate this input:</b> {html.escape(str(error))}"
+            self.message.value = (
+                "<b>Cannot translate this input:</b> "
+                f"{html.escape(str(error))}"
+            )
             return
         self.result = result
         n = len(result.target_tokens)
-        self.translation.value = (f"<b>Translation:</b> <code>{html.escape(result.text)}</code> "
-                                  f"({n} tokens, [END] included; log P = {result.log_prob:.3f})")
-        self.hypotheses.value = (f"<b>The beam's {len(result.alternatives)} hypotheses</b>, best first:"
-                                 + _alternatives_html(result)) if result.alternatives else ""
+        self.translation.value = (
+            f"<b>Translation:</b> <code>{html.escape(result.text)}</code> "
+            f"({n} tokens, [END] included; log P = {result.log_prob:.3f})"
+        )
+        self.hypotheses.value = (
+            (
+                f"<b>The beam's {len(result.alternatives)} hypotheses</b>, "
+                "best first:" + _alternatives_html(result)
+            )
+            if result.alternatives
+            else ""
+        )
         self._updating = True
         try:
             self.step.max = n
@@ -257,7 +384,9 @@ class AttentionExplorer:
         self.run()
 
     def _move(self, delta):
-        self.step.value = min(max(self.step.value + delta, self.step.min), self.step.max)
+        self.step.value = min(
+            max(self.step.value + delta, self.step.min), self.step.max
+        )
 
     def _show_step(self):
         if self._updating or self.result is None:
@@ -265,23 +394,38 @@ class AttentionExplorer:
         result, t = self.result, self.step.value
         tokens = _output_tokens(result)
         written = [tok for tok in tokens[:t] if tok != END]
-        separator = "" if self.translator.target_config["level"] == "character" else " "
-        weights = np.asarray(result.weights)[t - 1]  # (src_len,): the attention of step t
+        separator = (
+            ""
+            if self.translator.target_config["level"] == "character"
+            else " "
+        )
+        # (src_len,): the attention of step t
+        weights = np.asarray(result.weights)[t - 1]
         top = int(np.argmax(weights))
         self.step_view.value = (
-            f"Step {t} of {len(tokens)}: wrote <code>{html.escape(tokens[t - 1])}</code>; output so far "
-            f"<code>{html.escape(separator.join(written))}</code>. It attended most to "
-            f"<code>{html.escape(result.source_tokens[top])}</code> (weight {weights[top]:.2f})."
+            f"Step {t} of {len(tokens)}: wrote "
+            f"<code>{html.escape(tokens[t - 1])}</code>; output so far "
+            f"<code>{html.escape(separator.join(written))}</code>. It "
+            "attended most to "
+            f"<code>{html.escape(result.source_tokens[top])}</code> "
+            f"(weight {weights[top]:.2f})."
         )
-        self.heatmap.value = _img(heatmap_png(result, step=t), f"attention weights, step {t}")
+        self.heatmap.value = _img(
+            heatmap_png(result, step=t), f"attention weights, step {t}"
+        )
         self.previous_button.disabled = t <= self.step.min
         self.next_button.disabled = t >= self.step.max
 
-    # -- display helpers ------------------------------------------------------------------------------------
+    # -- display helpers ------------------------------------------------------
 
     def _clear(self):
         self.result = None
-        for view in (self.translation, self.step_view, self.heatmap, self.hypotheses):
+        for view in (
+            self.translation,
+            self.step_view,
+            self.heatmap,
+            self.hypotheses,
+        ):
             view.value = ""
         self._set_visible(self._step_box, False)
 
@@ -294,26 +438,46 @@ class AttentionExplorer:
 
     @property
     def prefix(self):
-        """The output revealed by the step control, as text (``[END]`` left out)."""
+        """The output revealed by the step control, as text (``[END]`` left
+        out)."""
         if self.result is None:
             return ""
-        separator = "" if self.translator.target_config["level"] == "character" else " "
-        return separator.join(tok for tok in self.result.target_tokens[: self.step.value] if tok != END)
+        separator = (
+            ""
+            if self.translator.target_config["level"] == "character"
+            else " "
+        )
+        return separator.join(
+            tok
+            for tok in self.result.target_tokens[: self.step.value]
+            if tok != END
+        )
 
     def static_html(self):
-        """The static rendering shown where no kernel runs (see :func:`static_html`)."""
+        """The static rendering shown where no kernel runs (see
+        :func:`static_html`)."""
         if self.result is None:
-            return f"<p>{self.message.value or 'Type a sentence to translate.'}</p>"
-        return static_html(self.result, note="A static rendering: run this notebook (in Colab or Jupyter) "
-                                             "to type your own sentences and step through the decoding.")
+            message = self.message.value or "Type a sentence to translate."
+            return f"<p>{message}</p>"
+        return static_html(
+            self.result,
+            note="A static rendering: run this notebook (in Colab or Jupyter) "
+            "to type your own sentences and step through the decoding.",
+        )
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        # The live widget for Jupyter and Colab, with a static rendering beside it for the website
-        # (its builder is told to prefer text/html; see _config.yml). Jupyter's front ends prefer the
-        # widget view; in Colab, whose choice is less documented, only the widget is sent.
+        # The live widget for Jupyter and Colab, with a static rendering beside
+        # it for the website (its builder is told to prefer text/html; see
+        # _config.yml). Jupyter's front ends prefer the widget view; in Colab,
+        # whose choice is less documented, only the widget is sent.
         bundle = {
-            "text/plain": f"AttentionExplorer({self.text.value!r}, method={self.method.value!r})",
-            _WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id},
+            "text/plain": f"AttentionExplorer({self.text.value!r}, "
+            f"method={self.method.value!r})",
+            _WIDGET_VIEW: {
+                "version_major": 2,
+                "version_minor": 0,
+                "model_id": self.widget.model_id,
+            },
         }
         if "google.colab" not in sys.modules:
             bundle["text/html"] = self.static_html()

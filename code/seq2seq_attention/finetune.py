@@ -19,7 +19,13 @@ its weights and trains on the (small) new data with
 
 Everything is one call::
 
-    result = finetune(translator, new_train, new_validation, old_pairs=old_test, freeze=["encoder"])
+    result = finetune(
+        translator,
+        new_train,
+        new_validation,
+        old_pairs=old_test,
+        freeze=["encoder"],
+    )
     result.report["new_after"], result.report["old_after"]
 
 The original translator is never modified: :func:`finetune` trains a copy.
@@ -43,6 +49,7 @@ import numpy as np
 from . import data, training
 from .metrics import evaluate_translator
 from .models import Seq2SeqAttention
+from .special_tokens import END, START, UNK, UNK_ID
 from .translator import Translator
 
 __all__ = [
@@ -65,27 +72,44 @@ PARTS = ("embeddings", "encoder", "attention", "decoder")
 """What :func:`freeze` can freeze:
 
 - ``"embeddings"``: the source and target embedding tables;
-- ``"encoder"``: the encoder's recurrent layers (its embedding is ``"embeddings"``);
-- ``"attention"``: the attention layer's weights (W1, W2, b, v for the additive score);
-- ``"decoder"``: the decoder's recurrent cell, the combine layer and the output layer.
+- ``"encoder"``: the encoder's recurrent layers (its embedding is
+  ``"embeddings"``);
+- ``"attention"``: the attention layer's weights (W1, W2, b, v for the additive
+  score);
+- ``"decoder"``: the decoder's recurrent cell, the combine layer and the output
+  layer.
 """
 
 
 def parts_of(model):
-    """The layers that make up each of :data:`PARTS` in a :class:`Seq2SeqAttention`.
+    """The layers that make up each of :data:`PARTS` in a
+    :class:`Seq2SeqAttention`.
 
     Example:
         >>> model = Seq2SeqAttention(10, 12, embedding_dim=4, units=6)
-        >>> {part: [layer.name for layer in layers] for part, layers in parts_of(model).items()}
-        {'embeddings': ['embedding', 'embedding'], 'encoder': ['bidirectional'], 'attention': ['attention'], 'decoder': ['gru', 'combine', 'logits']}
+        >>> {
+        ...     part: [layer.name for layer in layers]
+        ...     for part, layers in parts_of(model).items()
+        ... }
+        {'embeddings': ['embedding', 'embedding'],
+         'encoder': ['bidirectional'],
+         'attention': ['attention'],
+         'decoder': ['gru', 'combine', 'logits']}
     """
     if not isinstance(model, Seq2SeqAttention):
-        raise TypeError(f"fine-tuning works on a Seq2SeqAttention (or a Translator); got {type(model).__name__}.")
+        raise TypeError(
+            "fine-tuning works on a Seq2SeqAttention (or a Translator); "
+            f"got {type(model).__name__}."
+        )
     decoder = model.decoder
     if model.decoder_style == "luong":
         attention, cell = decoder.attention, decoder.rnn
-    else:  # Bahdanau: attention and the recurrent cell live inside the decoder cell
-        attention, cell = decoder.decoder_cell.attention, decoder.decoder_cell.rnn_cell
+    # Bahdanau: attention and the recurrent cell live inside the decoder cell
+    else:
+        attention, cell = (
+            decoder.decoder_cell.attention,
+            decoder.decoder_cell.rnn_cell,
+        )
     return {
         "embeddings": [model.encoder.embedding, decoder.embedding],
         "encoder": [model.encoder.rnn],
@@ -100,13 +124,16 @@ def _check_parts(parts):
     parts = list(parts)
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
-        raise ValueError(f"cannot freeze {unknown}: choose among {list(PARTS)} "
-                         "(e.g. freeze=['embeddings', 'encoder']).")
+        raise ValueError(
+            f"cannot freeze {unknown}: choose among {list(PARTS)} "
+            "(e.g. freeze=['embeddings', 'encoder'])."
+        )
     return parts
 
 
 def freeze(model, parts):
-    """Make the layers of ``parts`` non-trainable and every other part trainable.
+    """Make the layers of ``parts`` non-trainable and every other part
+    trainable.
 
     Call it *before* ``compile``: Keras decides what the optimizer updates when
     it compiles.
@@ -121,7 +148,11 @@ def freeze(model, parts):
     Example:
         >>> model = Seq2SeqAttention(10, 12, embedding_dim=4, units=6)
         >>> counts = freeze(model, ["encoder", "embeddings"])
-        >>> counts["encoder"], counts["trainable"] == counts["attention"][0] + counts["decoder"][0]
+        >>> (
+        ...     counts["encoder"],
+        ...     counts["trainable"]
+        ...     == counts["attention"][0] + counts["decoder"][0],
+        ... )
         ((432, False), True)
     """
     model = model.seq2seq if isinstance(model, Translator) else model
@@ -133,56 +164,79 @@ def freeze(model, parts):
 
 
 def parameter_counts(model):
-    """``{part: (parameters, trainable?)}`` plus the ``"trainable"`` and ``"total"`` counts.
+    """``{part: (parameters, trainable?)}`` plus the ``"trainable"`` and
+    ``"total"`` counts.
 
     Example:
-        >>> counts = parameter_counts(Seq2SeqAttention(10, 12, embedding_dim=4, units=6))
+        >>> counts = parameter_counts(
+        ...     Seq2SeqAttention(10, 12, embedding_dim=4, units=6)
+        ... )
         >>> counts["embeddings"], counts["trainable"] == counts["total"]
         ((88, True), True)
     """
     model = model.seq2seq if isinstance(model, Translator) else model
     counts = {}
     for part, layers in parts_of(model).items():
-        size = sum(int(np.prod(w.shape)) for layer in layers for w in layer.weights)
+        size = sum(
+            int(np.prod(w.shape)) for layer in layers for w in layer.weights
+        )
         counts[part] = (size, all(layer.trainable for layer in layers))
-    counts["trainable"] = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    counts["trainable"] = sum(
+        int(np.prod(w.shape)) for w in model.trainable_weights
+    )
     counts["total"] = sum(int(np.prod(w.shape)) for w in model.weights)
     return counts
 
 
-# -- Vocabulary --------------------------------------------------------------------
+# -- Vocabulary ---------------------------------------------------------------
 
 
 def _texts_for(config, texts):
-    """Texts as the translator feeds them to its vectorizer (word level: normalised)."""
-    return [data.normalize(t) if config["level"] == "word" else t for t in texts]
+    """Texts as the translator feeds them to its vectorizer (word level:
+    normalised)."""
+    return [
+        data.normalize(t) if config["level"] == "word" else t for t in texts
+    ]
 
 
 def _prepared_pairs(translator, pairs):
-    """Pairs as ``translator``'s vectorizers read them (word level: normalised)."""
+    """Pairs as ``translator``'s vectorizers read them (word level:
+    normalised)."""
     sources = _texts_for(translator.source_config, [s for s, _ in pairs])
     targets = _texts_for(translator.target_config, [t for _, t in pairs])
     return list(zip(sources, targets))
 
 
 def _token_counts(config, texts):
-    """Counts of the tokens of ``texts`` as ``config``'s vectorizer splits them."""
+    """Counts of the tokens of ``texts`` as ``config``'s vectorizer splits
+    them."""
     texts = _texts_for(config, texts)
     if not texts:
         return Counter()
     # A throwaway vectorizer over the texts themselves splits and standardises
     # exactly as the translator's does; its ids, counted, give token counts.
-    reader = data.make_vectorizer(texts, level=config["level"], standardize=config["standardize"])
+    reader = data.make_vectorizer(
+        texts, level=config["level"], standardize=config["standardize"]
+    )
     vocabulary = [str(t) for t in reader.get_vocabulary()]
     ids = data.encode(texts, reader, markers=False).flat_values.numpy()
-    return Counter({vocabulary[i]: int(n) for i, n in enumerate(np.bincount(ids, minlength=len(vocabulary)))
-                    if n and i > 3})
+    return Counter(
+        {
+            vocabulary[i]: int(n)
+            for i, n in enumerate(np.bincount(ids, minlength=len(vocabulary)))
+            if n and i > 3
+        }
+    )
 
 
 def _config_of(translator, side):
     if side not in ("source", "target"):
         raise ValueError(f"side must be 'source' or 'target'; got {side!r}.")
-    return translator.source_config if side == "source" else translator.target_config
+    return (
+        translator.source_config
+        if side == "source"
+        else translator.target_config
+    )
 
 
 def oov_rate(translator, texts, side="source"):
@@ -192,8 +246,12 @@ def oov_rate(translator, texts, side="source"):
     Example:
         >>> src = data.make_vectorizer(["go .", "run !"])
         >>> tgt = data.make_vectorizer(["ve .", "corre !"])
-        >>> translator = Translator(Seq2SeqAttention(8, 8, embedding_dim=4, units=4), src, tgt)
-        >>> oov_rate(translator, ["go home .", "run ."])   # 'home' is the only unknown of 5 tokens
+        >>> translator = Translator(
+        ...     Seq2SeqAttention(8, 8, embedding_dim=4, units=4), src, tgt
+        ... )
+        >>> oov_rate(
+        ...     translator, ["go home .", "run ."]
+        ... )  # 'home' is the only unknown of 5 tokens
         0.2
     """
     config = _config_of(translator, side)
@@ -205,32 +263,48 @@ def oov_rate(translator, texts, side="source"):
     return sum(n for token, n in counts.items() if token not in known) / total
 
 
-def unknown_tokens(translator, texts, side="source", min_count=1, max_tokens=None):
+def unknown_tokens(
+    translator, texts, side="source", min_count=1, max_tokens=None
+):
     """The tokens of ``texts`` missing from the vocabulary, most frequent first
     (ties alphabetical), that occur at least ``min_count`` times.
 
     Example:
         >>> src = data.make_vectorizer(["3/4"], level="character")
         >>> tgt = data.make_vectorizer(["2015"], level="character")
-        >>> translator = Translator(Seq2SeqAttention(7, 8, embedding_dim=4, units=4), src, tgt)
-        >>> unknown_tokens(translator, ["sábado 3", "miércoles 4"], min_count=2)
+        >>> translator = Translator(
+        ...     Seq2SeqAttention(7, 8, embedding_dim=4, units=4), src, tgt
+        ... )
+        >>> unknown_tokens(
+        ...     translator, ["sábado 3", "miércoles 4"], min_count=2
+        ... )
         [' ', 'o', 's']
     """
     config = _config_of(translator, side)
     known = set(config["vocabulary"])
     counts = _token_counts(config, texts)
-    tokens = sorted((t for t, n in counts.items() if n >= min_count and t not in known), key=lambda t: (-counts[t], t))
+    tokens = sorted(
+        (t for t, n in counts.items() if n >= min_count and t not in known),
+        key=lambda t: (-counts[t], t),
+    )
     return tokens[:max_tokens] if max_tokens is not None else tokens
 
 
 def copy_translator(translator):
-    """A new translator with the same configuration and weights (training it leaves the original alone).
+    """A new translator with the same configuration and weights (training it
+    leaves the original alone).
 
     Example:
-        >>> src = data.make_vectorizer(["go ."]); tgt = data.make_vectorizer(["ve ."])
-        >>> original = Translator(Seq2SeqAttention(6, 6, embedding_dim=4, units=4), src, tgt)
+        >>> src = data.make_vectorizer(["go ."])
+        >>> tgt = data.make_vectorizer(["ve ."])
+        >>> original = Translator(
+        ...     Seq2SeqAttention(6, 6, embedding_dim=4, units=4), src, tgt
+        ... )
         >>> twin = copy_translator(original)
-        >>> twin is not original and all((a == b).all() for a, b in zip(twin.get_weights(), original.get_weights()))
+        >>> twin is not original and all(
+        ...     (a == b).all()
+        ...     for a, b in zip(twin.get_weights(), original.get_weights())
+        ... )
         True
     """
     twin = Translator.from_config(translator.get_config())
@@ -245,8 +319,8 @@ def extend_vocabulary(translator, source_tokens=(), target_tokens=()):
     New rows are initialised from what the model already does with those
     tokens — it reads and writes them as ``[UNK]``:
 
-    - a new source or target embedding row is a copy of the ``[UNK]`` row, so an
-      input with a new word is read exactly as before;
+    - a new source or target embedding row is a copy of the ``[UNK]`` row, so
+      an input with a new word is read exactly as before;
     - a new output column is a copy of ``[UNK]``'s, and ``[UNK]`` and the ``k``
       new tokens share ``[UNK]``'s old probability equally (their biases are
       lowered by ``log(k + 1)``), so the probability of every **old** token is
@@ -256,79 +330,135 @@ def extend_vocabulary(translator, source_tokens=(), target_tokens=()):
 
     Args:
         translator: the :class:`Translator` to extend (it is not modified).
-        source_tokens, target_tokens: tokens to add (ones already there are skipped).
+        source_tokens, target_tokens: tokens to add (ones already there are
+            skipped).
 
     Returns:
         a new :class:`Translator`.
 
     Example:
-        >>> src = data.make_vectorizer(["go ."]); tgt = data.make_vectorizer(["ve ."])
-        >>> translator = Translator(Seq2SeqAttention(6, 6, embedding_dim=4, units=4), src, tgt)
-        >>> bigger = extend_vocabulary(translator, source_tokens=["home", "go"], target_tokens=["casa"])
-        >>> bigger.source_vocabulary[-2:], bigger.seq2seq.source_vocab_size, bigger.seq2seq.target_vocab_size
+        >>> src = data.make_vectorizer(["go ."])
+        >>> tgt = data.make_vectorizer(["ve ."])
+        >>> translator = Translator(
+        ...     Seq2SeqAttention(6, 6, embedding_dim=4, units=4), src, tgt
+        ... )
+        >>> bigger = extend_vocabulary(
+        ...     translator,
+        ...     source_tokens=["home", "go"],
+        ...     target_tokens=["casa"],
+        ... )
+        >>> (
+        ...     bigger.source_vocabulary[-2:],
+        ...     bigger.seq2seq.source_vocab_size,
+        ...     bigger.seq2seq.target_vocab_size,
+        ... )
         (['go', 'home'], 7, 7)
     """
     old = translator.seq2seq
-    add_source = [t for t in dict.fromkeys(source_tokens) if t not in set(translator.source_config["vocabulary"])
-                  and t not in ("", data.UNK, data.START, data.END)]
-    add_target = [t for t in dict.fromkeys(target_tokens) if t not in set(translator.target_config["vocabulary"])
-                  and t not in ("", data.UNK, data.START, data.END)]
+    add_source = [
+        t
+        for t in dict.fromkeys(source_tokens)
+        if t not in set(translator.source_config["vocabulary"])
+        and t not in ("", UNK, START, END)
+    ]
+    add_target = [
+        t
+        for t in dict.fromkeys(target_tokens)
+        if t not in set(translator.target_config["vocabulary"])
+        and t not in ("", UNK, START, END)
+    ]
     config = old.get_config()
     config["source_vocab_size"] = old.source_vocab_size + len(add_source)
     config["target_vocab_size"] = old.target_vocab_size + len(add_target)
     new = Seq2SeqAttention.from_config(config)
 
-    unk = data.UNK_ID
+    unk = UNK_ID
     grown = {}  # id(old variable) -> its grown value
-    source_table = old.encoder.embedding.embeddings.numpy()  # (source_vocab, embedding_dim)
+    # (source_vocab, embedding_dim)
+    source_table = old.encoder.embedding.embeddings.numpy()
     grown[id(old.encoder.embedding.embeddings)] = np.concatenate(
-        [source_table, np.repeat(source_table[unk : unk + 1], len(add_source), axis=0)])
-    target_table = old.decoder.embedding.embeddings.numpy()  # (target_vocab, embedding_dim)
+        [
+            source_table,
+            np.repeat(source_table[unk : unk + 1], len(add_source), axis=0),
+        ]
+    )
+    # (target_vocab, embedding_dim)
+    target_table = old.decoder.embedding.embeddings.numpy()
     grown[id(old.decoder.embedding.embeddings)] = np.concatenate(
-        [target_table, np.repeat(target_table[unk : unk + 1], len(add_target), axis=0)])
+        [
+            target_table,
+            np.repeat(target_table[unk : unk + 1], len(add_target), axis=0),
+        ]
+    )
     kernel = old.decoder.output_layer.kernel.numpy()  # (units, target_vocab)
     bias = old.decoder.output_layer.bias.numpy()  # (target_vocab,)
     grown[id(old.decoder.output_layer.kernel)] = np.concatenate(
-        [kernel, np.repeat(kernel[:, unk : unk + 1], len(add_target), axis=1)], axis=1)
-    share = np.log(len(add_target) + 1.0)  # [UNK] and the new tokens split [UNK]'s probability
+        [kernel, np.repeat(kernel[:, unk : unk + 1], len(add_target), axis=1)],
+        axis=1,
+    )
+    # [UNK] and the new tokens split [UNK]'s probability
+    share = np.log(len(add_target) + 1.0)
     new_bias = np.concatenate([bias, np.full(len(add_target), bias[unk])])
     new_bias[[unk, *range(len(bias), len(new_bias))]] -= share
     grown[id(old.decoder.output_layer.bias)] = new_bias
 
     for old_weight, new_weight in zip(old.weights, new.weights, strict=True):
         value = grown.get(id(old_weight), old_weight.numpy())
-        if tuple(new_weight.shape) != value.shape:  # a new layer layout would be a bug here, not user error
-            raise AssertionError(f"extend_vocabulary: {new_weight.path} has shape {tuple(new_weight.shape)}, "
-                                 f"expected {value.shape}.")
+        if (
+            tuple(new_weight.shape) != value.shape
+        ):  # a new layer layout would be a bug here, not user error
+            raise AssertionError(
+                f"extend_vocabulary: {new_weight.path} has shape "
+                f"{tuple(new_weight.shape)}, expected {value.shape}."
+            )
         new_weight.assign(value)
-    source_config = dict(translator.source_config, vocabulary=[*translator.source_config["vocabulary"], *add_source])
-    target_config = dict(translator.target_config, vocabulary=[*translator.target_config["vocabulary"], *add_target])
-    return Translator(new, source_config, target_config, max_source_tokens=translator.max_source_tokens)
+    source_config = dict(
+        translator.source_config,
+        vocabulary=[*translator.source_config["vocabulary"], *add_source],
+    )
+    target_config = dict(
+        translator.target_config,
+        vocabulary=[*translator.target_config["vocabulary"], *add_target],
+    )
+    return Translator(
+        new,
+        source_config,
+        target_config,
+        max_source_tokens=translator.max_source_tokens,
+    )
 
 
-# -- Data ----------------------------------------------------------------------------
+# -- Data ---------------------------------------------------------------------
 
 
 def mix_old_data(new_pairs, old_pairs, fraction, seed):
-    """Fine-tuning pairs where ``fraction`` of the examples come from the old domain.
+    """Fine-tuning pairs where ``fraction`` of the examples come from the old
+    domain.
 
     Replaying some old examples is the simplest guard against forgetting. The
     old examples are drawn without replacement (with replacement only if there
     are too few); the result is shuffled with ``seed``.
 
     Example:
-        >>> mixed = mix_old_data([("a", "1")] * 8, [("b", "2")] * 10, fraction=0.2, seed=0)
+        >>> mixed = mix_old_data(
+        ...     [("a", "1")] * 8, [("b", "2")] * 10, fraction=0.2, seed=0
+        ... )
         >>> len(mixed), sum(p == ("b", "2") for p in mixed)
         (10, 2)
     """
     if not 0.0 <= fraction < 1.0:
-        raise ValueError(f"fraction is the share of old examples in the mix, in [0, 1); got {fraction}.")
+        raise ValueError(
+            "fraction is the share of old examples in the mix, in [0, 1); "
+            f"got {fraction}."
+        )
     new_pairs = list(new_pairs)
     if fraction == 0.0:
         return new_pairs
     old_pairs = list(old_pairs)
     if not old_pairs:
-        raise ValueError("mix_old_data: fraction > 0 but no old pairs were given.")
+        raise ValueError(
+            "mix_old_data: fraction > 0 but no old pairs were given."
+        )
     count = round(fraction / (1.0 - fraction) * len(new_pairs))
     rng = random.Random(seed)
     if count <= len(old_pairs):
@@ -340,30 +470,45 @@ def mix_old_data(new_pairs, old_pairs, fraction, seed):
     return mixed
 
 
-def learning_rate_schedule(learning_rate, total_steps, warmup_steps=0, kind="cosine"):
+def learning_rate_schedule(
+    learning_rate, total_steps, warmup_steps=0, kind="cosine"
+):
     """The fine-tuning learning rate: linear warm-up, then cosine decay to 0
     (``kind="cosine"``) or constant (``kind="constant"``).
 
     Example:
-        >>> schedule = learning_rate_schedule(1e-3, total_steps=100, warmup_steps=10)
+        >>> schedule = learning_rate_schedule(
+        ...     1e-3, total_steps=100, warmup_steps=10
+        ... )
         >>> [round(float(schedule(step)), 6) for step in (0, 5, 10, 55, 110)]
         [0.0, 0.0005, 0.001, 0.0005, 0.0]
     """
     if learning_rate <= 0:
-        raise ValueError(f"learning_rate must be positive; got {learning_rate}.")
+        raise ValueError(
+            f"learning_rate must be positive; got {learning_rate}."
+        )
     if kind == "constant":
         return learning_rate
     if kind != "cosine":
         raise ValueError(f"kind must be 'cosine' or 'constant'; got {kind!r}.")
     if warmup_steps < 0 or total_steps <= warmup_steps:
-        raise ValueError(f"need 0 <= warmup_steps < total_steps; got {warmup_steps} and {total_steps}.")
+        raise ValueError(
+            f"need 0 <= warmup_steps < total_steps; got {warmup_steps} and "
+            f"{total_steps}."
+        )
     if warmup_steps == 0:
-        return keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=total_steps)
-    return keras.optimizers.schedules.CosineDecay(0.0, decay_steps=total_steps - warmup_steps,
-                                                  warmup_target=learning_rate, warmup_steps=warmup_steps)
+        return keras.optimizers.schedules.CosineDecay(
+            learning_rate, decay_steps=total_steps
+        )
+    return keras.optimizers.schedules.CosineDecay(
+        0.0,
+        decay_steps=total_steps - warmup_steps,
+        warmup_target=learning_rate,
+        warmup_steps=warmup_steps,
+    )
 
 
-# -- Fine-tuning ---------------------------------------------------------------------
+# -- Fine-tuning --------------------------------------------------------------
 
 
 @dataclasses.dataclass
@@ -371,13 +516,14 @@ class FinetuneResult:
     """What :func:`finetune` returns.
 
     Attributes:
-        translator: the fine-tuned translator (a new one; the input is unchanged),
-            with the weights of the best epoch on the new validation set.
+        translator: the fine-tuned translator (a new one; the input is
+            unchanged), with the weights of the best epoch on the new
+            validation set.
         history: the Keras ``History`` of the run.
         report: a JSON-able dict: scores before and after on the new domain
-            (``new_before``, ``new_after``) and, if old pairs were given, on the
-            old one (``old_before``, ``old_after``); OOV rates; added tokens;
-            frozen parts; parameter counts; epochs; seconds.
+            (``new_before``, ``new_after``) and, if old pairs were given, on
+            the old one (``old_before``, ``old_after``); OOV rates; added
+            tokens; frozen parts; parameter counts; epochs; seconds.
     """
 
     translator: Translator
@@ -387,55 +533,101 @@ class FinetuneResult:
 
 def _score(translator, pairs, metric, limit):
     scores = evaluate_translator(translator, pairs, metric=metric, limit=limit)
-    return {k: v for k, v in scores.items() if k not in ("translations", "references")}
+    return {
+        k: v
+        for k, v in scores.items()
+        if k not in ("translations", "references")
+    }
 
 
 def _fingerprint(translator):
     """A short hash of a translator's configuration and weights."""
-    digest = hashlib.sha256(json.dumps(translator.get_config(), sort_keys=True, default=str).encode())
+    digest = hashlib.sha256(
+        json.dumps(
+            translator.get_config(), sort_keys=True, default=str
+        ).encode()
+    )
     for weight in translator.get_weights():
         digest.update(np.ascontiguousarray(weight).tobytes())
     return digest.hexdigest()[:16]
 
 
 def _claim_run_dir(run_dir, settings):
-    """Record ``settings`` in ``run_dir/finetune.json``, or refuse a folder that
-    holds a run with different settings (resuming it would mix two runs)."""
+    """Record ``settings`` in ``run_dir/finetune.json``, or refuse a folder
+    that holds a run with different settings (resuming it would mix two
+    runs)."""
     run_dir.mkdir(parents=True, exist_ok=True)
     record = run_dir / "finetune.json"
     if record.exists():
         previous = json.loads(record.read_text())
-        changed = sorted(k for k in set(previous) | set(settings) if previous.get(k) != settings.get(k))
+        changed = sorted(
+            k
+            for k in set(previous) | set(settings)
+            if previous.get(k) != settings.get(k)
+        )
         if changed:
-            details = "; ".join(f"{k}: {previous.get(k)!r} then, {settings.get(k)!r} now" for k in changed)
-            raise ValueError(f"{run_dir} holds a fine-tuning run with other settings ({details}). Resuming it would "
-                             "mix two runs: use a new run folder, or the same model, data and options as before.")
+            details = "; ".join(
+                f"{k}: {previous.get(k)!r} then, {settings.get(k)!r} now"
+                for k in changed
+            )
+            raise ValueError(
+                f"{run_dir} holds a fine-tuning run with other settings "
+                f"({details}). Resuming it would mix two runs: use a new "
+                "run folder, or the same model, data and options as "
+                "before."
+            )
     else:
-        record.write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n")
+        record.write_text(
+            json.dumps(settings, indent=2, sort_keys=True) + "\n"
+        )
 
 
-def finetune(translator, train_pairs, validation_pairs, *, old_pairs=None, freeze_parts=(), learning_rate=3e-4,
-             schedule="cosine", warmup_epochs=1, epochs=20, batch_size=32, patience=4, extend=False, min_count=2,
-             old_train_pairs=None, mix_old=0.0, metric="exact", eval_limit=1000, run_dir=None, seed=0, verbose=2,
-             max_oov=0.5):
+def finetune(
+    translator,
+    train_pairs,
+    validation_pairs,
+    *,
+    old_pairs=None,
+    freeze_parts=(),
+    learning_rate=3e-4,
+    schedule="cosine",
+    warmup_epochs=1,
+    epochs=20,
+    batch_size=32,
+    patience=4,
+    extend=False,
+    min_count=2,
+    old_train_pairs=None,
+    mix_old=0.0,
+    metric="exact",
+    eval_limit=1000,
+    run_dir=None,
+    seed=0,
+    verbose=2,
+    max_oov=0.5,
+):
     """Fine-tune a copy of ``translator`` on new pairs.
 
     Args:
         translator: the pretrained :class:`Translator` (left unchanged).
         train_pairs, validation_pairs: the new domain's ``(source, target)``
-            pairs; early stopping and the kept weights follow the validation loss.
+            pairs; early stopping and the kept weights follow the validation
+            loss.
         old_pairs: held-out pairs of the old domain, scored before and after to
             measure forgetting (optional).
         freeze_parts: parts of :data:`PARTS` to keep fixed.
         learning_rate, schedule, warmup_epochs: Adam's peak rate, ``"cosine"``
-            or ``"constant"``, and the warm-up length (see :func:`learning_rate_schedule`).
-        epochs, batch_size, patience: the most epochs; batch size; epochs without
-            validation improvement before stopping.
+            or ``"constant"``, and the warm-up length (see
+            :func:`learning_rate_schedule`).
+        epochs, batch_size, patience: the most epochs; batch size; epochs
+            without validation improvement before stopping.
         extend: add the new data's unknown tokens (seen ``min_count`` times or
-            more in ``train_pairs``) to the vocabularies first (:func:`extend_vocabulary`).
+            more in ``train_pairs``) to the vocabularies first
+            (:func:`extend_vocabulary`).
         old_train_pairs, mix_old: replay old examples; ``mix_old`` is their
             share of the fine-tuning set (:func:`mix_old_data`).
-        metric: ``"exact"`` (exact match) or ``"bleu"`` for the before/after scores.
+        metric: ``"exact"`` (exact match) or ``"bleu"`` for the before/after
+            scores.
         eval_limit: most sentences scored per evaluation.
         run_dir: run folder (checkpoints, resumable backup, TensorBoard logs);
             a temporary folder if None. A folder used by a run with other
@@ -449,117 +641,247 @@ def finetune(translator, train_pairs, validation_pairs, *, old_pairs=None, freez
         a :class:`FinetuneResult`.
     """
     if not isinstance(translator, Translator):
-        raise TypeError(f"finetune needs a Translator (a translator.keras file loaded with keras.saving.load_model); "
-                        f"got {type(translator).__name__}.")
+        raise TypeError(
+            "finetune needs a Translator (a translator.keras file loaded "
+            "with keras.saving.load_model); got "
+            f"{type(translator).__name__}."
+        )
     train_pairs, validation_pairs = list(train_pairs), list(validation_pairs)
     if not train_pairs or not validation_pairs:
-        raise ValueError(f"finetune needs training and validation pairs; got {len(train_pairs)} and "
-                         f"{len(validation_pairs)}.")
+        raise ValueError(
+            "finetune needs training and validation pairs; got "
+            f"{len(train_pairs)} and {len(validation_pairs)}."
+        )
     freeze_parts = _check_parts(freeze_parts)
     if metric not in ("exact", "bleu"):
         raise ValueError(f"metric must be 'exact' or 'bleu'; got {metric!r}.")
     start = time.perf_counter()
     keras.utils.set_random_seed(seed)
 
-    report = {"train_pairs": len(train_pairs), "validation_pairs": len(validation_pairs)}
+    report = {
+        "train_pairs": len(train_pairs),
+        "validation_pairs": len(validation_pairs),
+    }
     for side, index in (("source", 0), ("target", 1)):
-        report[f"{side}_oov"] = oov_rate(translator, [p[index] for p in train_pairs], side)
+        report[f"{side}_oov"] = oov_rate(
+            translator, [p[index] for p in train_pairs], side
+        )
     if report["source_oov"] > max_oov:
         raise ValueError(
-            f"{report['source_oov']:.0%} of the new sources' tokens are not in the model's vocabulary (more than "
-            f"max_oov={max_oov:.0%}). Is the data in the other direction (swap the columns), or tokenised at "
-            f"another level than the model's ({translator.source_config['level']})? Raise max_oov to go on anyway.")
-    report["new_before"] = _score(translator, validation_pairs, metric, eval_limit)
+            f"{report['source_oov']:.0%} of the new sources' tokens are not "
+            "in the model's vocabulary (more than "
+            f"max_oov={max_oov:.0%}). Is the data in the other direction "
+            "(swap the columns), or tokenised at another level than the "
+            f"model's ({translator.source_config['level']})? Raise "
+            "max_oov to go on anyway."
+        )
+    report["new_before"] = _score(
+        translator, validation_pairs, metric, eval_limit
+    )
     if old_pairs is not None:
-        report["old_before"] = _score(translator, old_pairs, metric, eval_limit)
+        report["old_before"] = _score(
+            translator, old_pairs, metric, eval_limit
+        )
 
     model_translator = copy_translator(translator)
     report["added_source_tokens"], report["added_target_tokens"] = [], []
     if extend:
         clash = [p for p in ("embeddings", "decoder") if p in freeze_parts]
         if clash:
-            raise ValueError(f"extend=True adds embedding rows and output columns that must learn, but {clash} "
-                             "would be frozen: freeze fewer parts, or do not extend the vocabulary.")
-        sources, targets = [p[0] for p in train_pairs], [p[1] for p in train_pairs]
-        report["added_source_tokens"] = unknown_tokens(translator, sources, "source", min_count)
-        report["added_target_tokens"] = unknown_tokens(translator, targets, "target", min_count)
-        model_translator = extend_vocabulary(translator, report["added_source_tokens"], report["added_target_tokens"])
+            raise ValueError(
+                "extend=True adds embedding rows and output columns that "
+                f"must learn, but {clash} would be frozen: freeze fewer "
+                "parts, or do not extend the vocabulary."
+            )
+        sources, targets = (
+            [p[0] for p in train_pairs],
+            [p[1] for p in train_pairs],
+        )
+        report["added_source_tokens"] = unknown_tokens(
+            translator, sources, "source", min_count
+        )
+        report["added_target_tokens"] = unknown_tokens(
+            translator, targets, "target", min_count
+        )
+        model_translator = extend_vocabulary(
+            translator,
+            report["added_source_tokens"],
+            report["added_target_tokens"],
+        )
 
     fit_pairs = mix_old_data(train_pairs, old_train_pairs or [], mix_old, seed)
-    source_vectorizer = data.vectorizer_from_config(model_translator.source_config)
-    target_vectorizer = data.vectorizer_from_config(model_translator.target_config)
-    train_data = data.make_dataset(_prepared_pairs(model_translator, fit_pairs), source_vectorizer, target_vectorizer,
-                                   batch_size=batch_size, seed=seed)
-    validation_data = data.make_dataset(_prepared_pairs(model_translator, validation_pairs), source_vectorizer,
-                                        target_vectorizer, batch_size=batch_size, shuffle=False)
+    source_vectorizer = data.vectorizer_from_config(
+        model_translator.source_config
+    )
+    target_vectorizer = data.vectorizer_from_config(
+        model_translator.target_config
+    )
+    train_data = data.make_dataset(
+        _prepared_pairs(model_translator, fit_pairs),
+        source_vectorizer,
+        target_vectorizer,
+        batch_size=batch_size,
+        seed=seed,
+    )
+    validation_data = data.make_dataset(
+        _prepared_pairs(model_translator, validation_pairs),
+        source_vectorizer,
+        target_vectorizer,
+        batch_size=batch_size,
+        shuffle=False,
+    )
     steps = math.ceil(len(fit_pairs) / batch_size)
     warmup = min(warmup_epochs * steps, max(epochs * steps - 1, 0))
-    rate = learning_rate_schedule(learning_rate, epochs * steps, warmup, schedule)
+    rate = learning_rate_schedule(
+        learning_rate, epochs * steps, warmup, schedule
+    )
 
     model = model_translator.seq2seq
     report["frozen"] = freeze_parts
     report["parameters"] = freeze(model, freeze_parts)
-    run_dir = Path(run_dir) if run_dir is not None else Path(tempfile.mkdtemp(prefix="finetune-"))
-    _claim_run_dir(run_dir, {
-        "pretrained": _fingerprint(translator), "data": hashlib.sha256(repr(fit_pairs).encode()).hexdigest()[:16],
-        "freeze": sorted(freeze_parts), "learning_rate": learning_rate, "schedule": schedule, "epochs": epochs,
-        "batch_size": batch_size, "extend": extend, "min_count": min_count, "mix_old": mix_old, "seed": seed,
-    })
-    _, history = training.train(lambda: model, train_data, validation_data, epochs=epochs, run_dir=run_dir,
-                                learning_rate=rate, patience=patience, verbose=verbose)
-    best = keras.saving.load_model(run_dir / "best.keras", compile=False)  # best new-domain validation loss
+    run_dir = (
+        Path(run_dir)
+        if run_dir is not None
+        else Path(tempfile.mkdtemp(prefix="finetune-"))
+    )
+    _claim_run_dir(
+        run_dir,
+        {
+            "pretrained": _fingerprint(translator),
+            "data": hashlib.sha256(repr(fit_pairs).encode()).hexdigest()[:16],
+            "freeze": sorted(freeze_parts),
+            "learning_rate": learning_rate,
+            "schedule": schedule,
+            "epochs": epochs,
+            "batch_size": batch_size,
+            "extend": extend,
+            "min_count": min_count,
+            "mix_old": mix_old,
+            "seed": seed,
+        },
+    )
+    _, history = training.train(
+        lambda: model,
+        train_data,
+        validation_data,
+        epochs=epochs,
+        run_dir=run_dir,
+        learning_rate=rate,
+        patience=patience,
+        verbose=verbose,
+    )
+    # best new-domain validation loss
+    best = keras.saving.load_model(run_dir / "best.keras", compile=False)
     model.set_weights(best.get_weights())
     freeze(model, [])
-    # A fresh, uncompiled copy: an ordinary, fully trainable translator whose .keras file
-    # carries no optimizer state from the fine-tuning run.
+    # A fresh, uncompiled copy: an ordinary, fully trainable translator whose
+    # .keras file carries no optimizer state from the fine-tuning run.
     model_translator = copy_translator(model_translator)
 
     report["epochs_run"] = len(history.history["loss"])
     report["best_epoch"] = int(np.argmin(history.history["val_loss"])) + 1
-    report["new_after"] = _score(model_translator, validation_pairs, metric, eval_limit)
+    report["new_after"] = _score(
+        model_translator, validation_pairs, metric, eval_limit
+    )
     if old_pairs is not None:
-        report["old_after"] = _score(model_translator, old_pairs, metric, eval_limit)
+        report["old_after"] = _score(
+            model_translator, old_pairs, metric, eval_limit
+        )
     report["seconds"] = round(time.perf_counter() - start, 1)
     return FinetuneResult(model_translator, history, report)
 
 
-def train_from_scratch(like, train_pairs, validation_pairs, *, learning_rate=1e-3, epochs=20, batch_size=32,
-                       patience=4, run_dir=None, seed=0, verbose=2):
-    """The baseline fine-tuning must beat: a new model with ``like``'s architecture
-    (sizes, decoder, attention, cell) and a vocabulary built from ``train_pairs``
-    alone, trained on them from random weights.
+def train_from_scratch(
+    like,
+    train_pairs,
+    validation_pairs,
+    *,
+    learning_rate=1e-3,
+    epochs=20,
+    batch_size=32,
+    patience=4,
+    run_dir=None,
+    seed=0,
+    verbose=2,
+):
+    """The baseline fine-tuning must beat: a new model with ``like``'s
+    architecture (sizes, decoder, attention, cell) and a vocabulary built from
+    ``train_pairs`` alone, trained on them from random weights.
 
     Returns:
-        ``(translator, history)``, with the weights of the best validation epoch.
+        ``(translator, history)``, with the weights of the best validation
+        epoch.
 
     Example:
         >>> pairs = [("3/4", "2015"), ("4/3", "2051")] * 4
         >>> src = data.make_vectorizer(["3/4"], level="character")
         >>> tgt = data.make_vectorizer(["2015"], level="character")
-        >>> like = Translator(Seq2SeqAttention(7, 8, embedding_dim=4, units=4), src, tgt)
-        >>> fresh, history = train_from_scratch(like, pairs, pairs, epochs=1, verbose=0)
+        >>> like = Translator(
+        ...     Seq2SeqAttention(7, 8, embedding_dim=4, units=4), src, tgt
+        ... )
+        >>> fresh, history = train_from_scratch(
+        ...     like, pairs, pairs, epochs=1, verbose=0
+        ... )
         >>> fresh.target_vocabulary[4:]
         ['0', '1', '2', '5']
     """
     train_pairs, validation_pairs = list(train_pairs), list(validation_pairs)
     if not train_pairs or not validation_pairs:
-        raise ValueError("train_from_scratch needs training and validation pairs.")
+        raise ValueError(
+            "train_from_scratch needs training and validation pairs."
+        )
     keras.utils.set_random_seed(seed)
-    level, standardize = like.source_config["level"], like.source_config["standardize"]
-    train_pairs, validation_pairs = _prepared_pairs(like, train_pairs), _prepared_pairs(like, validation_pairs)
-    source_vectorizer = data.make_vectorizer([s for s, _ in train_pairs], level=level, standardize=standardize)
-    target_vectorizer = data.make_vectorizer([t for _, t in train_pairs], level=like.target_config["level"],
-                                             standardize=like.target_config["standardize"])
-    config = like.seq2seq.get_config() | {"source_vocab_size": source_vectorizer.vocabulary_size(),
-                                           "target_vocab_size": target_vectorizer.vocabulary_size()}
+    level, standardize = (
+        like.source_config["level"],
+        like.source_config["standardize"],
+    )
+    train_pairs, validation_pairs = (
+        _prepared_pairs(like, train_pairs),
+        _prepared_pairs(like, validation_pairs),
+    )
+    source_vectorizer = data.make_vectorizer(
+        [s for s, _ in train_pairs], level=level, standardize=standardize
+    )
+    target_vectorizer = data.make_vectorizer(
+        [t for _, t in train_pairs],
+        level=like.target_config["level"],
+        standardize=like.target_config["standardize"],
+    )
+    config = like.seq2seq.get_config() | {
+        "source_vocab_size": source_vectorizer.vocabulary_size(),
+        "target_vocab_size": target_vectorizer.vocabulary_size(),
+    }
     config.pop("name", None)
-    train_data = data.make_dataset(train_pairs, source_vectorizer, target_vectorizer, batch_size=batch_size,
-                                   seed=seed)
-    validation_data = data.make_dataset(validation_pairs, source_vectorizer, target_vectorizer,
-                                        batch_size=batch_size, shuffle=False)
-    run_dir = Path(run_dir) if run_dir is not None else Path(tempfile.mkdtemp(prefix="scratch-"))
-    model, history = training.train(lambda: Seq2SeqAttention.from_config(config), train_data, validation_data,
-                                    epochs=epochs, run_dir=run_dir, learning_rate=learning_rate,
-                                    patience=patience, verbose=verbose, tensorboard=False)
-    best = keras.saving.load_model(run_dir / "best.keras", compile=False)  # uncompiled: no optimizer state
+    train_data = data.make_dataset(
+        train_pairs,
+        source_vectorizer,
+        target_vectorizer,
+        batch_size=batch_size,
+        seed=seed,
+    )
+    validation_data = data.make_dataset(
+        validation_pairs,
+        source_vectorizer,
+        target_vectorizer,
+        batch_size=batch_size,
+        shuffle=False,
+    )
+    run_dir = (
+        Path(run_dir)
+        if run_dir is not None
+        else Path(tempfile.mkdtemp(prefix="scratch-"))
+    )
+    model, history = training.train(
+        lambda: Seq2SeqAttention.from_config(config),
+        train_data,
+        validation_data,
+        epochs=epochs,
+        run_dir=run_dir,
+        learning_rate=learning_rate,
+        patience=patience,
+        verbose=verbose,
+        tensorboard=False,
+    )
+    # uncompiled: no optimizer state
+    best = keras.saving.load_model(run_dir / "best.keras", compile=False)
     return Translator(best, source_vectorizer, target_vectorizer), history

@@ -27,7 +27,13 @@ from keras import ops
 
 from .attention import ATTENTION_SCORES, get_attention
 
-__all__ = ["Encoder", "LuongDecoder", "BahdanauDecoderCell", "BahdanauDecoder", "Seq2SeqAttention"]
+__all__ = [
+    "Encoder",
+    "LuongDecoder",
+    "BahdanauDecoderCell",
+    "BahdanauDecoder",
+    "Seq2SeqAttention",
+]
 
 _PACKAGE = "seq2seq_attention"
 _CELLS = {"gru": keras.layers.GRU, "lstm": keras.layers.LSTM}
@@ -36,13 +42,17 @@ _STEP_CELLS = {"gru": keras.layers.GRUCell, "lstm": keras.layers.LSTMCell}
 
 def _check_choice(what, value, choices):
     if value not in choices:
-        raise ValueError(f"{what} must be one of {sorted(choices)}; got {value!r}.")
+        raise ValueError(
+            f"{what} must be one of {sorted(choices)}; got {value!r}."
+        )
 
 
 def _check_positive(**values):
     for name, value in values.items():
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+            raise ValueError(
+                f"{name} must be a positive integer; got {value!r}."
+            )
 
 
 def _embed_step(embedding, token_ids):
@@ -70,40 +80,88 @@ class Encoder(keras.layers.Layer):
     Example:
         >>> import numpy as np
         >>> encoder = Encoder(vocab_size=20, embedding_dim=8, units=16)
-        >>> states, final, mask = encoder(np.array([[4, 5, 6, 0], [7, 8, 0, 0]]))
-        >>> tuple(states.shape), [tuple(f.shape) for f in final], mask.numpy().sum(1).tolist()
+        >>> states, final, mask = encoder(
+        ...     np.array([[4, 5, 6, 0], [7, 8, 0, 0]])
+        ... )
+        >>> (
+        ...     tuple(states.shape),
+        ...     [tuple(f.shape) for f in final],
+        ...     mask.numpy().sum(1).tolist(),
+        ... )
         ((2, 4, 16), [(2, 16)], [3, 2])
     """
 
-    def __init__(self, vocab_size, embedding_dim=128, units=256, cell="gru", bidirectional=True,
-                 dropout=0.0, **kwargs):
+    def __init__(
+        self,
+        vocab_size,
+        embedding_dim=128,
+        units=256,
+        cell="gru",
+        bidirectional=True,
+        dropout=0.0,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
-        _check_positive(vocab_size=vocab_size, embedding_dim=embedding_dim, units=units)
+        _check_positive(
+            vocab_size=vocab_size, embedding_dim=embedding_dim, units=units
+        )
         _check_choice("cell", cell, _CELLS)
-        self.vocab_size, self.embedding_dim, self.units = vocab_size, embedding_dim, units
-        self.cell, self.bidirectional, self.dropout = cell, bidirectional, dropout
-        self.embedding = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True, name="embedding")
+        self.vocab_size, self.embedding_dim, self.units = (
+            vocab_size,
+            embedding_dim,
+            units,
+        )
+        self.cell, self.bidirectional, self.dropout = (
+            cell,
+            bidirectional,
+            dropout,
+        )
+        self.embedding = keras.layers.Embedding(
+            vocab_size, embedding_dim, mask_zero=True, name="embedding"
+        )
         # return_sequences=True: attention needs the state at every position.
-        rnn = _CELLS[cell](units, return_sequences=True, return_state=True, dropout=dropout, name=cell)
-        self.rnn = keras.layers.Bidirectional(rnn, merge_mode="sum", name="bidirectional") if bidirectional else rnn
-        # Every size is known from the arguments, so all weights exist from the start.
+        rnn = _CELLS[cell](
+            units,
+            return_sequences=True,
+            return_state=True,
+            dropout=dropout,
+            name=cell,
+        )
+        self.rnn = (
+            keras.layers.Bidirectional(
+                rnn, merge_mode="sum", name="bidirectional"
+            )
+            if bidirectional
+            else rnn
+        )
+        # Every size is known from the arguments, so all weights exist from the
+        # start.
         self.embedding.build()
         self.rnn.build((None, None, embedding_dim))
         self.built = True
 
     def call(self, source_ids, training=None):
         mask = ops.not_equal(source_ids, 0)  # (batch, src_len)
-        embedded = self.embedding(source_ids)  # (batch, src_len, embedding_dim)
-        states, *final = self.rnn(embedded, mask=mask, training=training)  # (batch, src_len, units)
-        if self.bidirectional:  # [forward..., backward...] -> their sums, like the outputs
+        # (batch, src_len, embedding_dim)
+        embedded = self.embedding(source_ids)
+        # (batch, src_len, units)
+        states, *final = self.rnn(embedded, mask=mask, training=training)
+        if (
+            self.bidirectional
+        ):  # [forward..., backward...] -> their sums, like the outputs
             half = len(final) // 2
-            final = [f + b for f, b in zip(final[:half], final[half:])]  # each (batch, units)
+            # each (batch, units)
+            final = [f + b for f, b in zip(final[:half], final[half:])]
         return states, final, mask
 
     def get_config(self):
         return super().get_config() | dict(
-            vocab_size=self.vocab_size, embedding_dim=self.embedding_dim, units=self.units,
-            cell=self.cell, bidirectional=self.bidirectional, dropout=self.dropout,
+            vocab_size=self.vocab_size,
+            embedding_dim=self.embedding_dim,
+            units=self.units,
+            cell=self.cell,
+            bidirectional=self.bidirectional,
+            dropout=self.dropout,
         )
 
 
@@ -117,66 +175,146 @@ class LuongDecoder(keras.layers.Layer):
 
     Example:
         >>> import numpy as np
-        >>> decoder = LuongDecoder(vocab_size=12, embedding_dim=8, units=16, attention="dot")
-        >>> states, mask = np.ones((2, 5, 16), "float32"), np.ones((2, 5), bool)
-        >>> logits, weights, state = decoder(np.array([[1, 4, 5], [1, 6, 0]]), states, mask,
-        ...                                  [np.zeros((2, 16), "float32")])
+        >>> decoder = LuongDecoder(
+        ...     vocab_size=12, embedding_dim=8, units=16, attention="dot"
+        ... )
+        >>> states, mask = (
+        ...     np.ones((2, 5, 16), "float32"),
+        ...     np.ones((2, 5), bool),
+        ... )
+        >>> logits, weights, state = decoder(
+        ...     np.array([[1, 4, 5], [1, 6, 0]]),
+        ...     states,
+        ...     mask,
+        ...     [np.zeros((2, 16), "float32")],
+        ... )
         >>> tuple(logits.shape), tuple(weights.shape)
         ((2, 3, 12), (2, 3, 5))
     """
 
-    def __init__(self, vocab_size, embedding_dim=128, units=256, attention="additive", cell="gru",
-                 dropout=0.0, **kwargs):
+    def __init__(
+        self,
+        vocab_size,
+        embedding_dim=128,
+        units=256,
+        attention="additive",
+        cell="gru",
+        dropout=0.0,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
-        _check_positive(vocab_size=vocab_size, embedding_dim=embedding_dim, units=units)
+        _check_positive(
+            vocab_size=vocab_size, embedding_dim=embedding_dim, units=units
+        )
         _check_choice("cell", cell, _CELLS)
         _check_choice("attention", attention, ATTENTION_SCORES)
-        self.vocab_size, self.embedding_dim, self.units = vocab_size, embedding_dim, units
-        self.attention_score, self.cell, self.dropout = attention, cell, dropout
-        self.embedding = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True, name="embedding")
-        self.rnn = _CELLS[cell](units, return_sequences=True, return_state=True, dropout=dropout, name=cell)
-        self.attention = get_attention(attention, units=units, name="attention")
+        self.vocab_size, self.embedding_dim, self.units = (
+            vocab_size,
+            embedding_dim,
+            units,
+        )
+        self.attention_score, self.cell, self.dropout = (
+            attention,
+            cell,
+            dropout,
+        )
+        self.embedding = keras.layers.Embedding(
+            vocab_size, embedding_dim, mask_zero=True, name="embedding"
+        )
+        self.rnn = _CELLS[cell](
+            units,
+            return_sequences=True,
+            return_state=True,
+            dropout=dropout,
+            name=cell,
+        )
+        self.attention = get_attention(
+            attention, units=units, name="attention"
+        )
         # Queries and keys both have `units` features (the encoder sums its two
         # directions), so the attention's weights can be made now; encode()
         # may need project_keys before the first teacher-forced call.
         self.attention.build((None, units), (None, None, units))
-        self.combine = keras.layers.Dense(units, activation="tanh", use_bias=False, name="combine")  # W_c
-        # W_out; float32 logits even under mixed precision, for a stable softmax and loss.
-        self.output_layer = keras.layers.Dense(vocab_size, name="logits", dtype="float32")
+        # W_c
+        self.combine = keras.layers.Dense(
+            units, activation="tanh", use_bias=False, name="combine"
+        )
+        # W_out; float32 logits even under mixed precision, for a stable
+        # softmax and loss.
+        self.output_layer = keras.layers.Dense(
+            vocab_size, name="logits", dtype="float32"
+        )
         self.embedding.build()
         self.rnn.build((None, None, embedding_dim))
         self.combine.build((None, 2 * units))
         self.output_layer.build((None, units))
         self.built = True
 
-    def call(self, target_in_ids, encoder_states, source_mask, initial_state, training=None):
-        """Teacher forcing: returns ``(logits, weights, final_state)`` with logits
-        ``(batch, tgt_len, vocab)`` and weights ``(batch, tgt_len, src_len)``."""
+    def call(
+        self,
+        target_in_ids,
+        encoder_states,
+        source_mask,
+        initial_state,
+        training=None,
+    ):
+        """Teacher forcing: returns ``(logits, weights, final_state)`` with
+        logits ``(batch, tgt_len, vocab)`` and weights
+        ``(batch, tgt_len, src_len)``."""
         target_mask = ops.not_equal(target_in_ids, 0)  # (batch, tgt_len)
-        embedded = self.embedding(target_in_ids)  # (batch, tgt_len, embedding_dim)
-        outputs, *state = self.rnn(embedded, initial_state=initial_state, mask=target_mask, training=training)
+        # (batch, tgt_len, embedding_dim)
+        embedded = self.embedding(target_in_ids)
+        outputs, *state = self.rnn(
+            embedded,
+            initial_state=initial_state,
+            mask=target_mask,
+            training=training,
+        )
         # outputs: (batch, tgt_len, units)
-        context, weights = self.attention(outputs, encoder_states, mask=source_mask)  # (b, t, units), (b, t, s)
+        # (b, t, units), (b, t, s)
+        context, weights = self.attention(
+            outputs, encoder_states, mask=source_mask
+        )
         return self._logits(context, outputs), weights, state
 
     def _logits(self, context, outputs):
-        attentional = self.combine(ops.concatenate([context, outputs], axis=-1))  # (..., units)
+        # (..., units)
+        attentional = self.combine(
+            ops.concatenate([context, outputs], axis=-1)
+        )
         return self.output_layer(attentional)  # (..., vocab)
 
-    def step(self, previous_ids, state, encoder_states, source_mask, projected_keys=None):
-        """One decoder step: previous tokens ``(batch,)`` -> ``(logits (batch, vocab),
-        new_state, weights (batch, src_len))``."""
-        embedded = _embed_step(self.embedding, previous_ids)  # (batch, embedding_dim)
+    def step(
+        self,
+        previous_ids,
+        state,
+        encoder_states,
+        source_mask,
+        projected_keys=None,
+    ):
+        """One decoder step: previous tokens ``(batch,)`` ->
+        ``(logits (batch, vocab), new_state, weights (batch, src_len))``."""
+        # (batch, embedding_dim)
+        embedded = _embed_step(self.embedding, previous_ids)
         output, state = self.rnn.cell(embedded, state)  # (batch, units)
         state = list(state) if isinstance(state, (list, tuple)) else [state]
-        context, weights = self.attention(output, encoder_states, mask=source_mask,
-                                          projected_keys=projected_keys)  # (batch, units), (batch, src_len)
+        # (batch, units), (batch, src_len)
+        context, weights = self.attention(
+            output,
+            encoder_states,
+            mask=source_mask,
+            projected_keys=projected_keys,
+        )
         return self._logits(context, output), state, weights
 
     def get_config(self):
         return super().get_config() | dict(
-            vocab_size=self.vocab_size, embedding_dim=self.embedding_dim, units=self.units,
-            attention=self.attention_score, cell=self.cell, dropout=self.dropout,
+            vocab_size=self.vocab_size,
+            embedding_dim=self.embedding_dim,
+            units=self.units,
+            attention=self.attention_score,
+            cell=self.cell,
+            dropout=self.dropout,
         )
 
 
@@ -205,8 +343,11 @@ class BahdanauDecoderCell(keras.layers.Layer):
         # cell it is given, not of a cell nested in it, so a nested cell's
         # mask would go stale. BahdanauDecoder applies dropout to its input.
         self.rnn_cell = _STEP_CELLS[cell](units, name=cell)
-        self.attention = get_attention(attention, units=units, name="attention")
-        self.attention.build((None, units), (None, None, units))  # see LuongDecoder
+        self.attention = get_attention(
+            attention, units=units, name="attention"
+        )
+        # see LuongDecoder
+        self.attention.build((None, units), (None, None, units))
         self.state_size = [units] if cell == "gru" else [units, units]
         self.output_size = 2 * units
         self._memory = None
@@ -217,32 +358,57 @@ class BahdanauDecoderCell(keras.layers.Layer):
         self.built = True
 
     def set_memory(self, encoder_states, source_mask, projected_keys=None):
-        """Give the cell the encoder states ``(batch, src_len, units)`` and mask."""
+        """Give the cell the encoder states ``(batch, src_len, units)`` and
+        mask."""
         if projected_keys is None:
-            projected_keys = self.attention.project_keys(encoder_states)  # once per sentence
+            # once per sentence
+            projected_keys = self.attention.project_keys(encoder_states)
         self._memory = (encoder_states, source_mask, projected_keys)
 
     def attend_and_step(self, inputs, states, training=None):
-        """``inputs`` ``(batch, embedding_dim)``, ``states`` list of ``(batch, units)`` ->
-        ``(output (batch, 2 * units), new_states, weights (batch, src_len))``."""
+        """``inputs`` ``(batch, embedding_dim)``, ``states`` list of
+        ``(batch, units)`` -> ``(output, new_states, weights)``, with
+        ``output`` ``(batch, 2 * units)`` and ``weights`` ``(batch, src_len)``.
+        """
         if self._memory is None:
-            raise RuntimeError("BahdanauDecoderCell needs set_memory(encoder_states, mask) before it runs.")
+            raise RuntimeError(
+                "BahdanauDecoderCell needs set_memory(encoder_states, mask) "
+                "before it runs."
+            )
         encoder_states, source_mask, projected_keys = self._memory
         previous = states[0]  # s_{t-1}: (batch, units)
-        context, weights = self.attention(previous, encoder_states, mask=source_mask,
-                                          projected_keys=projected_keys)  # (batch, units), (batch, src_len)
-        rnn_input = ops.concatenate([inputs, context], axis=-1)  # (batch, embedding_dim + units)
-        output, new_states = self.rnn_cell(rnn_input, states if self.cell == "lstm" else states[0],
-                                           training=training)  # (batch, units)
-        new_states = list(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
+        # (batch, units), (batch, src_len)
+        context, weights = self.attention(
+            previous,
+            encoder_states,
+            mask=source_mask,
+            projected_keys=projected_keys,
+        )
+        # (batch, embedding_dim + units)
+        rnn_input = ops.concatenate([inputs, context], axis=-1)
+        # (batch, units)
+        output, new_states = self.rnn_cell(
+            rnn_input,
+            states if self.cell == "lstm" else states[0],
+            training=training,
+        )
+        new_states = (
+            list(new_states)
+            if isinstance(new_states, (list, tuple))
+            else [new_states]
+        )
         return ops.concatenate([output, context], axis=-1), new_states, weights
 
     def call(self, inputs, states, training=None):
-        output, new_states, _ = self.attend_and_step(inputs, states, training=training)
+        output, new_states, _ = self.attend_and_step(
+            inputs, states, training=training
+        )
         return output, new_states
 
     def get_config(self):
-        return super().get_config() | dict(units=self.units, attention=self.attention_score, cell=self.cell)
+        return super().get_config() | dict(
+            units=self.units, attention=self.attention_score, cell=self.cell
+        )
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
@@ -257,54 +423,125 @@ class BahdanauDecoder(keras.layers.Layer):
     Example:
         >>> import numpy as np
         >>> decoder = BahdanauDecoder(vocab_size=12, embedding_dim=8, units=16)
-        >>> states, mask = np.ones((2, 5, 16), "float32"), np.ones((2, 5), bool)
-        >>> logits, weights, state = decoder(np.array([[1, 4, 5], [1, 6, 0]]), states, mask,
-        ...                                  [np.zeros((2, 16), "float32")])
+        >>> states, mask = (
+        ...     np.ones((2, 5, 16), "float32"),
+        ...     np.ones((2, 5), bool),
+        ... )
+        >>> logits, weights, state = decoder(
+        ...     np.array([[1, 4, 5], [1, 6, 0]]),
+        ...     states,
+        ...     mask,
+        ...     [np.zeros((2, 16), "float32")],
+        ... )
         >>> tuple(logits.shape), weights
         ((2, 3, 12), None)
     """
 
-    def __init__(self, vocab_size, embedding_dim=128, units=256, attention="additive", cell="gru",
-                 dropout=0.0, **kwargs):
+    def __init__(
+        self,
+        vocab_size,
+        embedding_dim=128,
+        units=256,
+        attention="additive",
+        cell="gru",
+        dropout=0.0,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
-        _check_positive(vocab_size=vocab_size, embedding_dim=embedding_dim, units=units)
+        _check_positive(
+            vocab_size=vocab_size, embedding_dim=embedding_dim, units=units
+        )
         _check_choice("attention", attention, ATTENTION_SCORES)
-        self.vocab_size, self.embedding_dim, self.units = vocab_size, embedding_dim, units
-        self.attention_score, self.cell, self.dropout = attention, cell, dropout
-        self.embedding = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True, name="embedding")
-        self.input_dropout = keras.layers.Dropout(dropout, name="input_dropout")  # as GRU(dropout=...)
-        self.decoder_cell = BahdanauDecoderCell(units, attention=attention, cell=cell, name="cell")
-        self.rnn = keras.layers.RNN(self.decoder_cell, return_sequences=True, return_state=True, name="rnn")
-        self.combine = keras.layers.Dense(units, activation="tanh", use_bias=False, name="combine")
-        self.output_layer = keras.layers.Dense(vocab_size, name="logits", dtype="float32")
+        self.vocab_size, self.embedding_dim, self.units = (
+            vocab_size,
+            embedding_dim,
+            units,
+        )
+        self.attention_score, self.cell, self.dropout = (
+            attention,
+            cell,
+            dropout,
+        )
+        self.embedding = keras.layers.Embedding(
+            vocab_size, embedding_dim, mask_zero=True, name="embedding"
+        )
+        # as GRU(dropout=...)
+        self.input_dropout = keras.layers.Dropout(
+            dropout, name="input_dropout"
+        )
+        self.decoder_cell = BahdanauDecoderCell(
+            units, attention=attention, cell=cell, name="cell"
+        )
+        self.rnn = keras.layers.RNN(
+            self.decoder_cell,
+            return_sequences=True,
+            return_state=True,
+            name="rnn",
+        )
+        self.combine = keras.layers.Dense(
+            units, activation="tanh", use_bias=False, name="combine"
+        )
+        self.output_layer = keras.layers.Dense(
+            vocab_size, name="logits", dtype="float32"
+        )
         self.embedding.build()
         self.decoder_cell.build((None, embedding_dim))
         self.combine.build((None, 2 * units))
         self.output_layer.build((None, units))
         self.built = True
 
-    def call(self, target_in_ids, encoder_states, source_mask, initial_state, training=None):
-        """Teacher forcing: returns ``(logits (batch, tgt_len, vocab), None, final_state)``."""
+    def call(
+        self,
+        target_in_ids,
+        encoder_states,
+        source_mask,
+        initial_state,
+        training=None,
+    ):
+        """Teacher forcing: returns
+        ``(logits (batch, tgt_len, vocab), None, final_state)``."""
         target_mask = ops.not_equal(target_in_ids, 0)  # (batch, tgt_len)
-        embedded = self.embedding(target_in_ids)  # (batch, tgt_len, embedding_dim)
+        # (batch, tgt_len, embedding_dim)
+        embedded = self.embedding(target_in_ids)
         embedded = self.input_dropout(embedded, training=training)
         self.decoder_cell.set_memory(encoder_states, source_mask)
-        outputs, *state = self.rnn(embedded, initial_state=initial_state, mask=target_mask,
-                                   training=training)  # (batch, tgt_len, 2 * units)
+        # (batch, tgt_len, 2 * units)
+        outputs, *state = self.rnn(
+            embedded,
+            initial_state=initial_state,
+            mask=target_mask,
+            training=training,
+        )
         return self.output_layer(self.combine(outputs)), None, state
 
-    def step(self, previous_ids, state, encoder_states, source_mask, projected_keys=None):
-        """One decoder step: previous tokens ``(batch,)`` -> ``(logits (batch, vocab),
-        new_state, weights (batch, src_len))``."""
-        embedded = _embed_step(self.embedding, previous_ids)  # (batch, embedding_dim)
-        self.decoder_cell.set_memory(encoder_states, source_mask, projected_keys)
-        output, state, weights = self.decoder_cell.attend_and_step(embedded, state)
+    def step(
+        self,
+        previous_ids,
+        state,
+        encoder_states,
+        source_mask,
+        projected_keys=None,
+    ):
+        """One decoder step: previous tokens ``(batch,)`` ->
+        ``(logits (batch, vocab), new_state, weights (batch, src_len))``."""
+        # (batch, embedding_dim)
+        embedded = _embed_step(self.embedding, previous_ids)
+        self.decoder_cell.set_memory(
+            encoder_states, source_mask, projected_keys
+        )
+        output, state, weights = self.decoder_cell.attend_and_step(
+            embedded, state
+        )
         return self.output_layer(self.combine(output)), state, weights
 
     def get_config(self):
         return super().get_config() | dict(
-            vocab_size=self.vocab_size, embedding_dim=self.embedding_dim, units=self.units,
-            attention=self.attention_score, cell=self.cell, dropout=self.dropout,
+            vocab_size=self.vocab_size,
+            embedding_dim=self.embedding_dim,
+            units=self.units,
+            attention=self.attention_score,
+            cell=self.cell,
+            dropout=self.dropout,
         )
 
 
@@ -318,42 +555,84 @@ class Seq2SeqAttention(keras.Model):
     ``model((source_ids, target_in_ids))`` returns logits
     ``(batch, tgt_len, target_vocab)`` for ``target_out_ids``, which is
     ``target_in_ids`` shifted left by one. Compile it with
-    :func:`seq2seq_attention.metrics.masked_loss` (or any loss that ignores id 0).
+    :func:`seq2seq_attention.metrics.masked_loss` (or any loss that ignores id
+    0).
 
     Args:
-        source_vocab_size, target_vocab_size: vocabulary sizes (id 0 is padding).
+        source_vocab_size, target_vocab_size: vocabulary sizes (id 0 is
+            padding).
         embedding_dim: size of both embeddings.
         units: RNN size of encoder (per direction) and decoder, and the
             additive attention's hidden size.
         decoder: ``"luong"`` (attention after the RNN) or ``"bahdanau"``
             (attention before the RNN step).
-        attention: ``"additive"``, ``"dot"``, ``"general"`` or ``"scaled_dot"``;
-            ``"none"`` gives the classic seq2seq without attention, whose decoder
-            sees the source only through the encoder's final state (a baseline).
+        attention: ``"additive"``, ``"dot"``, ``"general"`` or
+            ``"scaled_dot"``; ``"none"`` gives the classic seq2seq without
+            attention, whose decoder sees the source only through the encoder's
+            final state (a baseline).
         cell: ``"gru"`` or ``"lstm"``.
         bidirectional: whether the encoder reads the source both ways.
         dropout: dropout on the RNNs' inputs.
 
     Example:
         >>> import numpy as np
-        >>> model = Seq2SeqAttention(30, 40, embedding_dim=8, units=16, decoder="bahdanau")
-        >>> source = np.array([[5, 6, 7, 0]]); target_in = np.array([[1, 9, 10]])
+        >>> model = Seq2SeqAttention(
+        ...     30, 40, embedding_dim=8, units=16, decoder="bahdanau"
+        ... )
+        >>> source = np.array([[5, 6, 7, 0]])
+        >>> target_in = np.array([[1, 9, 10]])
         >>> tuple(model((source, target_in)).shape)
         (1, 3, 40)
     """
 
-    def __init__(self, source_vocab_size, target_vocab_size, embedding_dim=128, units=256,
-                 decoder="luong", attention="additive", cell="gru", bidirectional=True, dropout=0.0,
-                 **kwargs):
+    def __init__(
+        self,
+        source_vocab_size,
+        target_vocab_size,
+        embedding_dim=128,
+        units=256,
+        decoder="luong",
+        attention="additive",
+        cell="gru",
+        bidirectional=True,
+        dropout=0.0,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         _check_choice("decoder", decoder, _DECODERS)
-        self.source_vocab_size, self.target_vocab_size = source_vocab_size, target_vocab_size
-        self.embedding_dim, self.units, self.decoder_style = embedding_dim, units, decoder
-        self.attention_score, self.cell, self.bidirectional, self.dropout = attention, cell, bidirectional, dropout
-        self.encoder = Encoder(source_vocab_size, embedding_dim, units, cell=cell, bidirectional=bidirectional,
-                               dropout=dropout, name="encoder")
-        self.decoder = _DECODERS[decoder](target_vocab_size, embedding_dim, units, attention=attention,
-                                          cell=cell, dropout=dropout, name="decoder")
+        self.source_vocab_size, self.target_vocab_size = (
+            source_vocab_size,
+            target_vocab_size,
+        )
+        self.embedding_dim, self.units, self.decoder_style = (
+            embedding_dim,
+            units,
+            decoder,
+        )
+        self.attention_score, self.cell, self.bidirectional, self.dropout = (
+            attention,
+            cell,
+            bidirectional,
+            dropout,
+        )
+        self.encoder = Encoder(
+            source_vocab_size,
+            embedding_dim,
+            units,
+            cell=cell,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            name="encoder",
+        )
+        self.decoder = _DECODERS[decoder](
+            target_vocab_size,
+            embedding_dim,
+            units,
+            attention=attention,
+            cell=cell,
+            dropout=dropout,
+            name="decoder",
+        )
         self.build()  # every weight exists already (see build)
 
     def build(self, input_shape=None):
@@ -363,45 +642,73 @@ class Seq2SeqAttention(keras.Model):
     def call(self, inputs, training=None):
         source_ids, target_in_ids = inputs
         states, final, mask = self.encoder(source_ids, training=training)
-        logits, _, _ = self.decoder(target_in_ids, states, mask, final, training=training)
+        logits, _, _ = self.decoder(
+            target_in_ids, states, mask, final, training=training
+        )
         return logits  # (batch, tgt_len, target_vocab)
 
     def forward(self, source_ids, target_in_ids, training=None):
         """Teacher forcing that also returns the attention weights:
-        ``(logits (batch, tgt_len, vocab), weights (batch, tgt_len, src_len))``.
+        ``(logits, weights)``, ``(batch, tgt_len, vocab)`` and
+        ``(batch, tgt_len, src_len)``.
 
         The Luong decoder computes the weights in the same pass; the Bahdanau
         decoder's are collected by stepping through the target, in eager mode
         (for plots and tests; training calls the model, which skips this)."""
         states, final, mask = self.encoder(source_ids, training=training)
-        logits, weights, _ = self.decoder(target_in_ids, states, mask, final, training=training)
+        logits, weights, _ = self.decoder(
+            target_in_ids, states, mask, final, training=training
+        )
         if weights is None:  # Bahdanau: replay the steps to collect them
             memory = self.encode(source_ids)
             state, step_weights = memory.pop("state"), []
             for t in range(target_in_ids.shape[1]):
-                _, state, w = self.decode_step(target_in_ids[:, t], state, memory)
+                _, state, w = self.decode_step(
+                    target_in_ids[:, t], state, memory
+                )
                 step_weights.append(w)
-            weights = ops.stack(step_weights, axis=1)  # (batch, tgt_len, src_len)
+            # (batch, tgt_len, src_len)
+            weights = ops.stack(step_weights, axis=1)
         return logits, weights
 
     def encode(self, source_ids):
         """Encode once for step-by-step decoding. Returns a dict with the
         encoder ``states`` ``(batch, src_len, units)``, the source ``mask``,
-        the attention's ``projected_keys`` and the decoder's initial ``state``."""
+        the attention's ``projected_keys`` and the decoder's initial
+        ``state``."""
         states, final, mask = self.encoder(source_ids, training=False)
-        attention = self.decoder.attention if self.decoder_style == "luong" else self.decoder.decoder_cell.attention
-        return {"states": states, "mask": mask, "projected_keys": attention.project_keys(states), "state": final}
+        attention = (
+            self.decoder.attention
+            if self.decoder_style == "luong"
+            else self.decoder.decoder_cell.attention
+        )
+        return {
+            "states": states,
+            "mask": mask,
+            "projected_keys": attention.project_keys(states),
+            "state": final,
+        }
 
     def decode_step(self, previous_ids, state, memory):
         """One step from the previous tokens ``(batch,)``; returns
         ``(logits (batch, vocab), new_state, weights (batch, src_len))``."""
-        return self.decoder.step(previous_ids, state, memory["states"], memory["mask"],
-                                 projected_keys=memory["projected_keys"])
+        return self.decoder.step(
+            previous_ids,
+            state,
+            memory["states"],
+            memory["mask"],
+            projected_keys=memory["projected_keys"],
+        )
 
     def get_config(self):
         return super().get_config() | dict(
-            source_vocab_size=self.source_vocab_size, target_vocab_size=self.target_vocab_size,
-            embedding_dim=self.embedding_dim, units=self.units, decoder=self.decoder_style,
-            attention=self.attention_score, cell=self.cell, bidirectional=self.bidirectional,
+            source_vocab_size=self.source_vocab_size,
+            target_vocab_size=self.target_vocab_size,
+            embedding_dim=self.embedding_dim,
+            units=self.units,
+            decoder=self.decoder_style,
+            attention=self.attention_score,
+            cell=self.cell,
+            bidirectional=self.bidirectional,
             dropout=self.dropout,
         )

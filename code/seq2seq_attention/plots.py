@@ -3,9 +3,11 @@
 Example:
     >>> import numpy as np, matplotlib
     >>> matplotlib.use("Agg")
-    >>> ax = plot_attention(np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]]),
-    ...                     source_tokens=["the", "black", "cat"],
-    ...                     target_tokens=["el", "gato"])
+    >>> ax = plot_attention(
+    ...     np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]]),
+    ...     source_tokens=["the", "black", "cat"],
+    ...     target_tokens=["el", "gato"],
+    ... )
     >>> [t.get_text() for t in ax.get_xticklabels()]
     ['the', 'black', 'cat']
 """
@@ -61,9 +63,9 @@ def plot_attention(
         weights = weights[None, :]  # one decoder step: (1, src_len)
     if weights.ndim != 2:
         raise ValueError(
-            "plot_attention: weights must have shape (tgt_len, src_len) or (src_len,) "
-            f"for one sentence; got shape {weights.shape}. For a batch, plot one "
-            "sentence at a time, e.g. weights[0]."
+            "plot_attention: weights must have shape (tgt_len, src_len) or "
+            f"(src_len,) for one sentence; got shape {weights.shape}. "
+            "For a batch, plot one sentence at a time, e.g. weights[0]."
         )
     tgt_len, src_len = weights.shape
     for name, tokens, n, axis in (
@@ -72,18 +74,33 @@ def plot_attention(
     ):
         if tokens is not None and len(tokens) != n:
             raise ValueError(
-                f"plot_attention: {name} has {len(tokens)} labels but the weights have "
-                f"{n} {axis}; weights shape is {weights.shape}."
+                f"plot_attention: {name} has {len(tokens)} labels but the "
+                f"weights have {n} {axis}; weights shape is "
+                f"{weights.shape}."
             )
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(1.0 + 0.6 * src_len, 1.0 + 0.5 * tgt_len), layout="constrained")
+        _, ax = plt.subplots(
+            figsize=(1.0 + 0.6 * src_len, 1.0 + 0.5 * tgt_len),
+            layout="constrained",
+        )
     image = ax.imshow(weights, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto")
     ax.figure.colorbar(image, ax=ax, label="weight $\\alpha_{t,s}$")
-    ax.set_xticks(range(src_len), source_tokens if source_tokens is not None else range(1, src_len + 1))
-    ax.set_yticks(range(tgt_len), target_tokens if target_tokens is not None else range(1, tgt_len + 1))
+    ax.set_xticks(
+        range(src_len),
+        source_tokens if source_tokens is not None else range(1, src_len + 1),
+    )
+    ax.set_yticks(
+        range(tgt_len),
+        target_tokens if target_tokens is not None else range(1, tgt_len + 1),
+    )
     if source_tokens is not None:
-        ax.tick_params(axis="x", labelrotation=45 if max(map(len, map(str, source_tokens))) > 3 else 0)
+        ax.tick_params(
+            axis="x",
+            labelrotation=45
+            if max(map(len, map(str, source_tokens))) > 3
+            else 0,
+        )
     ax.set_xlabel("source position s")
     ax.set_ylabel("decoder step t")
     if title:
@@ -94,6 +111,13 @@ def plot_attention(
         for t in range(tgt_len):
             for s in range(src_len):
                 w = weights[t, s]
-                ax.text(s, t, f"{w:.2f}", ha="center", va="center", fontsize=8,
-                        color="black" if w > 0.6 else "white")
+                ax.text(
+                    s,
+                    t,
+                    f"{w:.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="black" if w > 0.6 else "white",
+                )
     return ax

@@ -1,4 +1,5 @@
-"""Training: profiles, callbacks, resumable runs, and scaling with tf.distribute.
+"""Training: profiles, callbacks, resumable runs, and scaling with
+tf.distribute.
 
 Everything goes through Keras' ``fit``. :func:`train` adds what a real run
 needs:
@@ -29,7 +30,13 @@ import tensorflow as tf
 
 from .metrics import MaskedTokenAccuracy, masked_loss
 
-__all__ = ["Profile", "PROFILES", "choose_profile", "AtomicModelCheckpoint", "train"]
+__all__ = [
+    "Profile",
+    "PROFILES",
+    "choose_profile",
+    "AtomicModelCheckpoint",
+    "train",
+]
 
 PROFILE_VARIABLE = "SEQ2SEQ_ATTENTION_PROFILE"
 
@@ -48,10 +55,24 @@ class Profile:
 
 
 PROFILES = {
-    "quick": Profile("quick", embedding_dim=64, units=128, batch_size=64, epochs=8,
-                     max_train_examples=20_000, mixed_precision=False),
-    "full": Profile("full", embedding_dim=256, units=256, batch_size=64, epochs=30,
-                    max_train_examples=None, mixed_precision=True),
+    "quick": Profile(
+        "quick",
+        embedding_dim=64,
+        units=128,
+        batch_size=64,
+        epochs=8,
+        max_train_examples=20_000,
+        mixed_precision=False,
+    ),
+    "full": Profile(
+        "full",
+        embedding_dim=256,
+        units=256,
+        batch_size=64,
+        epochs=30,
+        max_train_examples=None,
+        mixed_precision=True,
+    ),
 }
 
 
@@ -66,7 +87,8 @@ def choose_profile(name=None):
         >>> choose_profile("fast")
         Traceback (most recent call last):
         ...
-        ValueError: Unknown profile 'fast' (from the argument); choose 'quick' (CPU, minutes) or 'full' (GPU).
+        ValueError: Unknown profile 'fast' (from the argument); choose 'quick'
+        (CPU, minutes) or 'full' (GPU).
     """
     source = "the argument"
     if name is None and os.environ.get(PROFILE_VARIABLE):
@@ -74,17 +96,22 @@ def choose_profile(name=None):
     if name is None:
         name = "full" if tf.config.list_physical_devices("GPU") else "quick"
     if name not in PROFILES:
-        raise ValueError(f"Unknown profile {name!r} (from {source}); choose 'quick' (CPU, minutes) or 'full' (GPU).")
+        raise ValueError(
+            f"Unknown profile {name!r} (from {source}); choose 'quick' "
+            "(CPU, minutes) or 'full' (GPU)."
+        )
     return PROFILES[name]
 
 
 class AtomicModelCheckpoint(keras.callbacks.Callback):
-    """Save the model to ``path`` (a ``.keras`` file) when ``monitor`` improves,
-    writing a temporary file first and renaming it over the old one, so the
-    file at ``path`` is always a complete model.
+    """Save the model to ``path`` (a ``.keras`` file) when ``monitor``
+    improves, writing a temporary file first and renaming it over the old one,
+    so the file at ``path`` is always a complete model.
 
     Example:
-        >>> checkpoint = AtomicModelCheckpoint("/tmp/best.keras", monitor="val_loss")
+        >>> checkpoint = AtomicModelCheckpoint(
+        ...     "/tmp/best.keras", monitor="val_loss"
+        ... )
         >>> checkpoint.best
         inf
     """
@@ -93,7 +120,10 @@ class AtomicModelCheckpoint(keras.callbacks.Callback):
         super().__init__()
         self.path = Path(path)
         if self.path.suffix != ".keras":
-            raise ValueError(f"AtomicModelCheckpoint saves a .keras file; got path {str(path)!r}.")
+            raise ValueError(
+                "AtomicModelCheckpoint saves a .keras file; got path "
+                f"{str(path)!r}."
+            )
         if mode not in ("min", "max"):
             raise ValueError(f"mode must be 'min' or 'max'; got {mode!r}.")
         self.monitor, self.mode = monitor, mode
@@ -105,8 +135,11 @@ class AtomicModelCheckpoint(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
         if self.monitor not in logs:
-            raise KeyError(f"AtomicModelCheckpoint monitors {self.monitor!r}, but the logs only have "
-                           f"{sorted(logs)}; pass validation data or monitor 'loss'.")
+            raise KeyError(
+                f"AtomicModelCheckpoint monitors {self.monitor!r}, but the "
+                f"logs only have {sorted(logs)}; pass validation data or "
+                "monitor 'loss'."
+            )
         value = float(logs[self.monitor])
         if self._improved(value):
             self.best = value
@@ -125,8 +158,19 @@ def save_atomically(model, path):
         temporary.unlink(missing_ok=True)
 
 
-def train(model_fn, train_data, validation_data=None, epochs=10, run_dir="runs/latest", learning_rate=1e-3,
-          patience=3, strategy=None, verbose=2, callbacks=(), tensorboard=True):
+def train(
+    model_fn,
+    train_data,
+    validation_data=None,
+    epochs=10,
+    run_dir="runs/latest",
+    learning_rate=1e-3,
+    patience=3,
+    strategy=None,
+    verbose=2,
+    callbacks=(),
+    tensorboard=True,
+):
     """Build, compile and fit a model with the course's callbacks.
 
     Args:
@@ -135,7 +179,8 @@ def train(model_fn, train_data, validation_data=None, epochs=10, run_dir="runs/l
             ``strategy.scope()`` so that the variables are mirrored.
         train_data, validation_data: ``tf.data.Dataset`` of
             ``((source_ids, target_in_ids), target_out_ids)`` batches.
-        epochs: the epoch to stop at (a resumed run counts from where it stopped).
+        epochs: the epoch to stop at (a resumed run counts from where it
+            stopped).
         run_dir: folder for ``best.keras``, the backup used to resume, and
             TensorBoard logs. Starting again with the same folder resumes.
         learning_rate: Adam's learning rate.
@@ -151,10 +196,20 @@ def train(model_fn, train_data, validation_data=None, epochs=10, run_dir="runs/l
     Example:
         >>> import numpy as np, tempfile, tensorflow as tf
         >>> from seq2seq_attention.models import Seq2SeqAttention
-        >>> data = tf.data.Dataset.from_tensor_slices(((np.ones((8, 3), "int32"), np.ones((8, 2), "int32")),
-        ...                                            np.ones((8, 2), "int32"))).batch(4)
-        >>> model, history = train(lambda: Seq2SeqAttention(5, 5, embedding_dim=4, units=4), data,
-        ...                        epochs=2, run_dir=tempfile.mkdtemp(), verbose=0, tensorboard=False)
+        >>> data = tf.data.Dataset.from_tensor_slices(
+        ...     (
+        ...         (np.ones((8, 3), "int32"), np.ones((8, 2), "int32")),
+        ...         np.ones((8, 2), "int32"),
+        ...     )
+        ... ).batch(4)
+        >>> model, history = train(
+        ...     lambda: Seq2SeqAttention(5, 5, embedding_dim=4, units=4),
+        ...     data,
+        ...     epochs=2,
+        ...     run_dir=tempfile.mkdtemp(),
+        ...     verbose=0,
+        ...     tensorboard=False,
+        ... )
         >>> len(history.history["loss"])
         2
     """
@@ -163,8 +218,11 @@ def train(model_fn, train_data, validation_data=None, epochs=10, run_dir="runs/l
     strategy = strategy or tf.distribute.get_strategy()
     with strategy.scope():
         model = model_fn()
-        model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=masked_loss(),
-                      metrics=[MaskedTokenAccuracy()])
+        model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate),
+            loss=masked_loss(),
+            metrics=[MaskedTokenAccuracy()],
+        )
     monitor = "val_loss" if validation_data is not None else "loss"
     all_callbacks = [
         keras.callbacks.BackupAndRestore(str(run_dir / "backup")),
@@ -173,9 +231,17 @@ def train(model_fn, train_data, validation_data=None, epochs=10, run_dir="runs/l
         *callbacks,
     ]
     if tensorboard:
-        all_callbacks.append(keras.callbacks.TensorBoard(str(run_dir / "logs")))
+        all_callbacks.append(
+            keras.callbacks.TensorBoard(str(run_dir / "logs"))
+        )
     # shuffle=False: a tf.data pipeline shuffles itself (with a seed), and
     # Keras would only warn that it ignores the flag.
-    history = model.fit(train_data, validation_data=validation_data, epochs=epochs, callbacks=all_callbacks,
-                        verbose=verbose, shuffle=False)
+    history = model.fit(
+        train_data,
+        validation_data=validation_data,
+        epochs=epochs,
+        callbacks=all_callbacks,
+        verbose=verbose,
+        shuffle=False,
+    )
     return model, history

@@ -1,11 +1,12 @@
 """A small Transformer built from the course's attention layer.
 
-Everything here is made of :class:`~seq2seq_attention.attention.ScaledDotProductAttention`,
-the layer of the attention chapter, plus dense layers and layer normalisation
-(Vaswani et al., 2017):
+Everything here is made of
+:class:`~seq2seq_attention.attention.ScaledDotProductAttention`, the layer of
+the attention chapter, plus dense layers and layer normalisation (Vaswani et
+al., 2017):
 
-- :func:`split_heads` / :func:`merge_heads`: ``(batch, len, heads * depth)`` <->
-  ``(batch, heads, len, depth)``;
+- :func:`split_heads` / :func:`merge_heads`: ``(batch, len, heads * depth)``
+  <-> ``(batch, heads, len, depth)``;
 - :class:`MultiHeadAttention`: project queries, keys and values, split them
   into heads, run scaled dot-product attention in every head at once, merge
   the heads and project again;
@@ -14,8 +15,9 @@ the layer of the attention chapter, plus dense layers and layer normalisation
 - :func:`sinusoidal_encoding` and :class:`PositionalEmbedding`: attention
   ignores order, so each position adds a fixed pattern of sines and cosines;
 - :class:`EncoderLayer`, :class:`DecoderLayer` and :class:`Transformer`, the
-  encoder–decoder, trained like :class:`~seq2seq_attention.models.Seq2SeqAttention`
-  on ``((source_ids, target_in_ids), target_out_ids)``;
+  encoder–decoder, trained like
+  :class:`~seq2seq_attention.models.Seq2SeqAttention` on
+  ``((source_ids, target_in_ids), target_out_ids)``;
 - :func:`greedy_decode`: a simple loop that runs the whole decoder again over
   the prefix at every step (no key/value cache).
 
@@ -34,8 +36,8 @@ import tensorflow as tf
 from keras import ops
 
 from .attention import ScaledDotProductAttention
-from .data import END_ID, PAD_ID, START_ID
 from .decoding import Decoded, length_limits
+from .special_tokens import END_ID, PAD_ID, START_ID
 
 __all__ = [
     "split_heads",
@@ -59,29 +61,39 @@ _PACKAGE = "seq2seq_attention"
 def _check_positive(where, **values):
     for name, value in values.items():
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"{where}: {name} must be a positive integer; got {value!r}.")
+            raise ValueError(
+                f"{where}: {name} must be a positive integer; got {value!r}."
+            )
 
 
-# -- Heads, masks, positions ------------------------------------------------------------
+# -- Heads, masks, positions --------------------------------------------------
 
 
 def split_heads(x, num_heads):
-    """Cut the last axis into ``num_heads`` heads: ``(batch, len, heads * depth)``
-    -> ``(batch, heads, len, depth)``.
+    """Cut the last axis into ``num_heads`` heads:
+    ``(batch, len, heads * depth)`` -> ``(batch, heads, len, depth)``.
 
     Head ``h`` gets features ``h * depth`` to ``(h + 1) * depth - 1``.
 
     Example:
-        >>> x = np.arange(12, dtype="float32").reshape(1, 2, 6)   # (batch, len, 6)
-        >>> heads = split_heads(x, 3)                             # (1, 3, 2, 2)
-        >>> ops.convert_to_numpy(heads)[0, 1].tolist()            # head 1: features 2 and 3
+        >>> x = np.arange(12, dtype="float32").reshape(
+        ...     1, 2, 6
+        ... )  # (batch, len, 6)
+        >>> heads = split_heads(x, 3)  # (1, 3, 2, 2)
+        >>> ops.convert_to_numpy(heads)[
+        ...     0, 1
+        ... ].tolist()  # head 1: features 2 and 3
         [[2.0, 3.0], [8.0, 9.0]]
     """
     features = x.shape[-1]
     if features is not None and features % num_heads:
-        raise ValueError(f"split_heads: the last axis ({features}) must be divisible by num_heads={num_heads}.")
+        raise ValueError(
+            f"split_heads: the last axis ({features}) must be divisible by "
+            f"num_heads={num_heads}."
+        )
     shape = ops.shape(x)
-    x = ops.reshape(x, (shape[0], shape[1], num_heads, -1))  # (batch, len, heads, depth)
+    # (batch, len, heads, depth)
+    x = ops.reshape(x, (shape[0], shape[1], num_heads, -1))
     return ops.transpose(x, (0, 2, 1, 3))  # (batch, heads, len, depth)
 
 
@@ -91,18 +103,27 @@ def merge_heads(x):
 
     Example:
         >>> x = np.arange(12, dtype="float32").reshape(1, 2, 6)
-        >>> bool(np.array_equal(ops.convert_to_numpy(merge_heads(split_heads(x, 3))), x))
+        >>> bool(
+        ...     np.array_equal(
+        ...         ops.convert_to_numpy(merge_heads(split_heads(x, 3))), x
+        ...     )
+        ... )
         True
     """
     if len(x.shape) != 4:
-        raise ValueError(f"merge_heads: expected (batch, heads, len, depth); got shape {tuple(x.shape)}.")
+        raise ValueError(
+            "merge_heads: expected (batch, heads, len, depth); got shape "
+            f"{tuple(x.shape)}."
+        )
     x = ops.transpose(x, (0, 2, 1, 3))  # (batch, len, heads, depth)
     shape = ops.shape(x)
-    return ops.reshape(x, (shape[0], shape[1], x.shape[2] * x.shape[3]))  # (batch, len, heads * depth)
+    # (batch, len, heads * depth)
+    return ops.reshape(x, (shape[0], shape[1], x.shape[2] * x.shape[3]))
 
 
 def causal_mask(length):
-    """``(length, length)`` boolean mask, ``True`` where query ``t`` may see key ``s``: ``s <= t``.
+    """``(length, length)`` boolean mask, ``True`` where query ``t`` may see
+    key ``s``: ``s <= t``.
 
     With it, the output at position ``t`` depends on positions ``0..t`` only,
     so a decoder trained on the whole target at once cannot peek at the
@@ -113,7 +134,10 @@ def causal_mask(length):
         [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
     """
     positions = ops.arange(length)
-    return ops.greater_equal(ops.expand_dims(positions, 1), ops.expand_dims(positions, 0))  # (len, len)
+    # (len, len)
+    return ops.greater_equal(
+        ops.expand_dims(positions, 1), ops.expand_dims(positions, 0)
+    )
 
 
 def padding_mask(ids):
@@ -134,8 +158,8 @@ def sinusoidal_encoding(length, depth):
 
     Each pair of features is a sine and a cosine of one frequency, from one
     cycle per ``2 pi`` positions (``i = 0``) down to one per ``2 pi * 10000``;
-    the encoding of ``p + k`` is a fixed rotation of that of ``p``, the same for
-    every ``p``. ``length`` may be a tensor (it is in a compiled model).
+    the encoding of ``p + k`` is a fixed rotation of that of ``p``, the same
+    for every ``p``. ``length`` may be a tensor (it is in a compiled model).
 
     Example:
         >>> pe = ops.convert_to_numpy(sinusoidal_encoding(50, 8))
@@ -143,40 +167,54 @@ def sinusoidal_encoding(length, depth):
         ((50, 8), [0.8415, 0.5403, 0.0998, 0.995])
     """
     if not isinstance(depth, int) or depth <= 0 or depth % 2:
-        raise ValueError(f"sinusoidal_encoding: depth must be a positive even integer; got {depth!r}.")
+        raise ValueError(
+            "sinusoidal_encoding: depth must be a positive even integer; "
+            f"got {depth!r}."
+        )
     positions = ops.cast(ops.arange(length), "float32")[:, None]  # (length, 1)
-    frequencies = 1.0 / (10000.0 ** (np.arange(0, depth, 2, dtype="float32") / depth))  # (depth / 2,)
+    # (depth / 2,)
+    frequencies = 1.0 / (
+        10000.0 ** (np.arange(0, depth, 2, dtype="float32") / depth)
+    )
     angles = positions * frequencies[None, :]  # (length, depth / 2)
-    pairs = ops.stack([ops.sin(angles), ops.cos(angles)], axis=-1)  # (length, depth / 2, 2)
-    return ops.reshape(pairs, (-1, depth))  # (length, depth): sin, cos, sin, cos, ...
+    # (length, depth / 2, 2)
+    pairs = ops.stack([ops.sin(angles), ops.cos(angles)], axis=-1)
+    # (length, depth): sin, cos, sin, cos, ...
+    return ops.reshape(pairs, (-1, depth))
 
 
 def _attention_mask(mask, query_len, key_len, causal):
-    """Combine an optional ``(batch, src)`` or ``(batch, tgt, src)`` mask with a causal one;
-    returns ``(batch or 1, tgt, src)`` booleans or None."""
+    """Combine an optional ``(batch, src)`` or ``(batch, tgt, src)`` mask with
+    a causal one; returns ``(batch or 1, tgt, src)`` booleans or None."""
     if mask is not None:
         mask = ops.cast(mask, "bool")
         if len(mask.shape) == 2:
-            mask = ops.expand_dims(mask, 1)  # (batch, 1, src): the same for every query
+            # (batch, 1, src): the same for every query
+            mask = ops.expand_dims(mask, 1)
     if causal:
-        causal_part = ops.expand_dims(causal_mask(query_len), 0)  # (1, tgt, tgt)
-        mask = causal_part if mask is None else ops.logical_and(mask, causal_part)
+        # (1, tgt, tgt)
+        causal_part = ops.expand_dims(causal_mask(query_len), 0)
+        mask = (
+            causal_part if mask is None else ops.logical_and(mask, causal_part)
+        )
     if mask is not None:
-        mask = ops.logical_and(mask, ops.ones((1, query_len, key_len), "bool"))  # (batch, tgt, src)
+        # (batch, tgt, src)
+        mask = ops.logical_and(mask, ops.ones((1, query_len, key_len), "bool"))
     return mask
 
 
-# -- Multi-head attention ------------------------------------------------------------------
+# -- Multi-head attention -----------------------------------------------------
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
 class MultiHeadAttention(keras.layers.Layer):
-    """Multi-head attention made of :class:`~seq2seq_attention.attention.ScaledDotProductAttention`.
+    """Multi-head attention made of
+    :class:`~seq2seq_attention.attention.ScaledDotProductAttention`.
 
-    ``head_h = attention(Q W_q^h, K W_k^h, V W_v^h)`` for ``h = 1..heads``, then
-    ``output = [head_1; ...; head_heads] W_o``. The heads are computed together:
-    after the projections, :func:`split_heads` moves them next to the batch
-    axis and one scaled dot-product attention runs on ``(batch * heads)``
+    ``head_h = attention(Q W_q^h, K W_k^h, V W_v^h)`` for ``h = 1..heads``,
+    then ``output = [head_1; ...; head_heads] W_o``. The heads are computed
+    together: after the projections, :func:`split_heads` moves them next to the
+    batch axis and one scaled dot-product attention runs on ``(batch * heads)``
     "sentences".
 
     The same computation as ``keras.layers.MultiHeadAttention`` (whose kernels
@@ -184,11 +222,13 @@ class MultiHeadAttention(keras.layers.Layer):
     they are this layer's ``(d_in, heads * key_dim)``); a test copies the
     weights across and compares.
 
-    Call: ``output, weights = layer(query, value, key=None, attention_mask=None, use_causal_mask=False)``
-    with ``query`` ``(batch, tgt_len, d_q)``, ``value`` ``(batch, src_len, d_v)``,
-    ``key`` (defaults to ``value``), ``attention_mask`` ``(batch, src_len)`` or
-    ``(batch, tgt_len, src_len)``, ``True`` where a position may be attended to.
-    Returns ``output`` ``(batch, tgt_len, output_dim)`` and ``weights``
+    Call: ``output, weights = layer(query, value, key=None,
+    attention_mask=None, use_causal_mask=False)`` with ``query``
+    ``(batch, tgt_len, d_q)``, ``value`` ``(batch, src_len, d_v)``, ``key``
+    (defaults to ``value``),
+    ``attention_mask`` ``(batch, src_len)`` or ``(batch, tgt_len, src_len)``,
+    ``True`` where a position may be attended to. Returns ``output``
+    ``(batch, tgt_len, output_dim)`` and ``weights``
     ``(batch, heads, tgt_len, src_len)``.
 
     Args:
@@ -200,15 +240,32 @@ class MultiHeadAttention(keras.layers.Layer):
 
     Example:
         >>> layer = MultiHeadAttention(num_heads=2, key_dim=4)
-        >>> x = np.random.default_rng(0).normal(size=(3, 5, 8)).astype("float32")  # (batch, len, 8)
-        >>> output, weights = layer(x, x)                      # self-attention
-        >>> tuple(output.shape), tuple(weights.shape)          # (batch, len, 8), (batch, heads, len, len)
+        >>> x = (
+        ...     np.random.default_rng(0)
+        ...     .normal(size=(3, 5, 8))
+        ...     .astype("float32")
+        ... )  # (batch, len, 8)
+        >>> output, weights = layer(x, x)  # self-attention
+        >>> (
+        ...     tuple(output.shape),
+        ...     tuple(weights.shape),
+        ... )  # (batch, len, 8), (batch, heads, len, len)
         ((3, 5, 8), (3, 2, 5, 5))
     """
 
-    def __init__(self, num_heads, key_dim, value_dim=None, output_dim=None, dropout=0.0, **kwargs):
+    def __init__(
+        self,
+        num_heads,
+        key_dim,
+        value_dim=None,
+        output_dim=None,
+        dropout=0.0,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
-        _check_positive("MultiHeadAttention", num_heads=num_heads, key_dim=key_dim)
+        _check_positive(
+            "MultiHeadAttention", num_heads=num_heads, key_dim=key_dim
+        )
         if value_dim is not None:
             _check_positive("MultiHeadAttention", value_dim=value_dim)
         if output_dim is not None:
@@ -216,112 +273,213 @@ class MultiHeadAttention(keras.layers.Layer):
         self.num_heads, self.key_dim = num_heads, key_dim
         self.value_dim = value_dim or key_dim
         self.output_dim, self.dropout = output_dim, dropout
-        self.query_dense = keras.layers.Dense(num_heads * key_dim, name="query")  # W_q, all heads side by side
-        self.key_dense = keras.layers.Dense(num_heads * key_dim, name="key")  # W_k
-        self.value_dense = keras.layers.Dense(num_heads * self.value_dim, name="value")  # W_v
-        self.attention = ScaledDotProductAttention(name="attention")  # the attention chapter's layer
-        self.weights_dropout = keras.layers.Dropout(dropout, name="weights_dropout")
-        self.output_dense = None  # W_o: its size depends on the query, known in build()
+        # W_q, all heads side by side
+        self.query_dense = keras.layers.Dense(
+            num_heads * key_dim, name="query"
+        )
+        # W_k
+        self.key_dense = keras.layers.Dense(num_heads * key_dim, name="key")
+        # W_v
+        self.value_dense = keras.layers.Dense(
+            num_heads * self.value_dim, name="value"
+        )
+        # the attention chapter's layer
+        self.attention = ScaledDotProductAttention(name="attention")
+        self.weights_dropout = keras.layers.Dropout(
+            dropout, name="weights_dropout"
+        )
+        self.output_dense = (
+            None  # W_o: its size depends on the query, known in build()
+        )
 
     def build(self, query_shape, value_shape, key_shape=None):
         key_shape = key_shape or value_shape
-        for what, shape in (("query", query_shape), ("value", value_shape), ("key", key_shape)):
+        for what, shape in (
+            ("query", query_shape),
+            ("value", value_shape),
+            ("key", key_shape),
+        ):
             if len(shape) != 3:
-                raise ValueError(f"MultiHeadAttention '{self.name}': {what} must have shape (batch, len, features); "
-                                 f"got {tuple(shape)}.")
+                raise ValueError(
+                    f"MultiHeadAttention '{self.name}': {what} must have "
+                    f"shape (batch, len, features); got {tuple(shape)}."
+                )
         self.query_dense.build(query_shape)
         self.key_dense.build(key_shape)
         self.value_dense.build(value_shape)
-        self.output_dense = keras.layers.Dense(self.output_dim or query_shape[-1], name="output")
+        self.output_dense = keras.layers.Dense(
+            self.output_dim or query_shape[-1], name="output"
+        )
         self.output_dense.build((None, None, self.num_heads * self.value_dim))
         self.built = True
 
-    def call(self, query, value, key=None, attention_mask=None, use_causal_mask=False, training=None):
+    def call(
+        self,
+        query,
+        value,
+        key=None,
+        attention_mask=None,
+        use_causal_mask=False,
+        training=None,
+    ):
         key = value if key is None else key
-        if len(query.shape) != 3 or len(value.shape) != 3 or len(key.shape) != 3:
-            raise ValueError(f"MultiHeadAttention '{self.name}': query, value and key must have shape "
-                             f"(batch, len, features); got {tuple(query.shape)}, {tuple(value.shape)}, "
-                             f"{tuple(key.shape)}.")
-        if use_causal_mask and query.shape[1] is not None and key.shape[1] is not None \
-                and query.shape[1] != key.shape[1]:
-            raise ValueError(f"MultiHeadAttention '{self.name}': a causal mask needs as many queries as keys; "
-                             f"got {query.shape[1]} and {key.shape[1]}.")
-        batch, tgt_len, src_len = ops.shape(query)[0], ops.shape(query)[1], ops.shape(key)[1]
-        q = split_heads(self.query_dense(query), self.num_heads)  # (batch, heads, tgt_len, key_dim)
-        k = split_heads(self.key_dense(key), self.num_heads)  # (batch, heads, src_len, key_dim)
-        v = split_heads(self.value_dense(value), self.num_heads)  # (batch, heads, src_len, value_dim)
-        # Heads become extra "sentences": (batch * heads, len, depth), one attention call for all.
-        q = ops.reshape(q, (-1, tgt_len, self.key_dim))  # (batch * heads, tgt_len, key_dim)
-        k = ops.reshape(k, (-1, src_len, self.key_dim))  # (batch * heads, src_len, key_dim)
-        v = ops.reshape(v, (-1, src_len, self.value_dim))  # (batch * heads, src_len, value_dim)
-        mask = _attention_mask(attention_mask, tgt_len, src_len, use_causal_mask)  # (batch or 1, tgt_len, src_len)
+        if (
+            len(query.shape) != 3
+            or len(value.shape) != 3
+            or len(key.shape) != 3
+        ):
+            raise ValueError(
+                f"MultiHeadAttention '{self.name}': query, value and key "
+                "must have shape (batch, len, features); got "
+                f"{tuple(query.shape)}, {tuple(value.shape)}, "
+                f"{tuple(key.shape)}."
+            )
+        if (
+            use_causal_mask
+            and query.shape[1] is not None
+            and key.shape[1] is not None
+            and query.shape[1] != key.shape[1]
+        ):
+            raise ValueError(
+                f"MultiHeadAttention '{self.name}': a causal mask needs as "
+                f"many queries as keys; got {query.shape[1]} and "
+                f"{key.shape[1]}."
+            )
+        batch, tgt_len, src_len = (
+            ops.shape(query)[0],
+            ops.shape(query)[1],
+            ops.shape(key)[1],
+        )
+        # (batch, heads, tgt_len, key_dim)
+        q = split_heads(self.query_dense(query), self.num_heads)
+        # (batch, heads, src_len, key_dim)
+        k = split_heads(self.key_dense(key), self.num_heads)
+        # (batch, heads, src_len, value_dim)
+        v = split_heads(self.value_dense(value), self.num_heads)
+        # Heads become extra "sentences": (batch * heads, len, depth), one
+        # attention call for all. (batch * heads, tgt_len, key_dim)
+        q = ops.reshape(q, (-1, tgt_len, self.key_dim))
+        # (batch * heads, src_len, key_dim)
+        k = ops.reshape(k, (-1, src_len, self.key_dim))
+        # (batch * heads, src_len, value_dim)
+        v = ops.reshape(v, (-1, src_len, self.value_dim))
+        # (batch or 1, tgt_len, src_len)
+        mask = _attention_mask(
+            attention_mask, tgt_len, src_len, use_causal_mask
+        )
         if mask is not None:
-            mask = ops.broadcast_to(ops.expand_dims(mask, 1),
-                                    (batch, self.num_heads, tgt_len, src_len))  # (batch, heads, tgt, src)
-            mask = ops.reshape(mask, (-1, tgt_len, src_len))  # (batch * heads, tgt_len, src_len)
+            # (batch, heads, tgt, src)
+            mask = ops.broadcast_to(
+                ops.expand_dims(mask, 1),
+                (batch, self.num_heads, tgt_len, src_len),
+            )
+            # (batch * heads, tgt_len, src_len)
+            mask = ops.reshape(mask, (-1, tgt_len, src_len))
         if self.dropout and training:
-            # Dropout acts on the weights, so compute them here and mix the values ourselves.
-            _, weights = self.attention(q, k, v, mask=mask)  # (batch * heads, tgt_len, src_len)
+            # Dropout acts on the weights, so compute them here and mix the
+            # values ourselves. (batch * heads, tgt_len, src_len)
+            _, weights = self.attention(q, k, v, mask=mask)
             weights = self.weights_dropout(weights, training=training)
-            context = ops.matmul(ops.cast(weights, v.dtype), v)  # (batch * heads, tgt_len, value_dim)
+            # (batch * heads, tgt_len, value_dim)
+            context = ops.matmul(ops.cast(weights, v.dtype), v)
         else:
-            context, weights = self.attention(q, k, v, mask=mask)  # (b * h, tgt, value_dim), (b * h, tgt, src)
-        context = ops.reshape(context, (batch, self.num_heads, tgt_len, self.value_dim))  # (b, h, tgt, v_dim)
-        weights = ops.reshape(weights, (batch, self.num_heads, tgt_len, src_len))  # (batch, heads, tgt, src)
-        return self.output_dense(merge_heads(context)), weights  # (batch, tgt_len, output_dim)
+            # (b * h, tgt, value_dim), (b * h, tgt, src)
+            context, weights = self.attention(q, k, v, mask=mask)
+        # (b, h, tgt, v_dim)
+        context = ops.reshape(
+            context, (batch, self.num_heads, tgt_len, self.value_dim)
+        )
+        # (batch, heads, tgt, src)
+        weights = ops.reshape(
+            weights, (batch, self.num_heads, tgt_len, src_len)
+        )
+        return self.output_dense(
+            merge_heads(context)
+        ), weights  # (batch, tgt_len, output_dim)
 
-    def compute_output_shape(self, query_shape, value_shape, key_shape=None, *args, **kwargs):
+    def compute_output_shape(
+        self, query_shape, value_shape, key_shape=None, *args, **kwargs
+    ):
         key_shape = key_shape or value_shape
-        return (tuple(query_shape[:-1]) + (self.output_dim or query_shape[-1],),
-                (query_shape[0], self.num_heads, query_shape[1], key_shape[1]))
+        return (
+            tuple(query_shape[:-1]) + (self.output_dim or query_shape[-1],),
+            (query_shape[0], self.num_heads, query_shape[1], key_shape[1]),
+        )
 
     def get_config(self):
-        return super().get_config() | dict(num_heads=self.num_heads, key_dim=self.key_dim,
-                                           value_dim=self.value_dim, output_dim=self.output_dim,
-                                           dropout=self.dropout)
+        return super().get_config() | dict(
+            num_heads=self.num_heads,
+            key_dim=self.key_dim,
+            value_dim=self.value_dim,
+            output_dim=self.output_dim,
+            dropout=self.dropout,
+        )
 
 
-# -- The Transformer's other layers ---------------------------------------------------------
+# -- The Transformer's other layers -------------------------------------------
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
 class PositionalEmbedding(keras.layers.Layer):
-    """Token embedding times ``sqrt(d_model)`` plus :func:`sinusoidal_encoding`.
+    """Token embedding times ``sqrt(d_model)`` plus
+    :func:`sinusoidal_encoding`.
 
     No Keras mask is attached (``mask_zero`` is off): the Transformer passes
     its padding masks explicitly.
 
     Example:
         >>> layer = PositionalEmbedding(vocab_size=10, d_model=8)
-        >>> tuple(layer(np.array([[2, 5, 3, 0]])).shape)       # (batch, len, d_model)
+        >>> tuple(
+        ...     layer(np.array([[2, 5, 3, 0]])).shape
+        ... )  # (batch, len, d_model)
         (1, 4, 8)
     """
 
     def __init__(self, vocab_size, d_model, **kwargs):
         super().__init__(**kwargs)
-        _check_positive("PositionalEmbedding", vocab_size=vocab_size, d_model=d_model)
+        _check_positive(
+            "PositionalEmbedding", vocab_size=vocab_size, d_model=d_model
+        )
         if d_model % 2:
-            raise ValueError(f"PositionalEmbedding: d_model must be even (sine/cosine pairs); got {d_model}.")
+            raise ValueError(
+                "PositionalEmbedding: d_model must be even (sine/cosine "
+                f"pairs); got {d_model}."
+            )
         self.vocab_size, self.d_model = vocab_size, d_model
-        self.embedding = keras.layers.Embedding(vocab_size, d_model, name="embedding")
+        self.embedding = keras.layers.Embedding(
+            vocab_size, d_model, name="embedding"
+        )
         self.embedding.build()
         self.built = True
 
     def call(self, ids):
         length = ops.shape(ids)[1]
-        embedded = self.embedding(ids) * math.sqrt(self.d_model)  # (batch, len, d_model)
-        return embedded + ops.cast(sinusoidal_encoding(length, self.d_model), embedded.dtype)[None]
+        # (batch, len, d_model)
+        embedded = self.embedding(ids) * math.sqrt(self.d_model)
+        return (
+            embedded
+            + ops.cast(
+                sinusoidal_encoding(length, self.d_model), embedded.dtype
+            )[None]
+        )
 
     def get_config(self):
-        return super().get_config() | dict(vocab_size=self.vocab_size, d_model=self.d_model)
+        return super().get_config() | dict(
+            vocab_size=self.vocab_size, d_model=self.d_model
+        )
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
 class FeedForward(keras.layers.Layer):
-    """The position-wise feed-forward block: ``Dense(d_ff, relu)``, ``Dense(d_model)``, dropout.
+    """The position-wise feed-forward block: ``Dense(d_ff, relu)``,
+    ``Dense(d_model)``, dropout.
 
     Example:
-        >>> tuple(FeedForward(d_model=8, d_ff=16)(np.ones((2, 3, 8), "float32")).shape)
+        >>> tuple(
+        ...     FeedForward(d_model=8, d_ff=16)(
+        ...         np.ones((2, 3, 8), "float32")
+        ...     ).shape
+        ... )
         (2, 3, 8)
     """
 
@@ -329,7 +487,9 @@ class FeedForward(keras.layers.Layer):
         super().__init__(**kwargs)
         _check_positive("FeedForward", d_model=d_model, d_ff=d_ff)
         self.d_model, self.d_ff, self.dropout = d_model, d_ff, dropout
-        self.hidden = keras.layers.Dense(d_ff, activation="relu", name="hidden")
+        self.hidden = keras.layers.Dense(
+            d_ff, activation="relu", name="hidden"
+        )
         self.projection = keras.layers.Dense(d_model, name="projection")
         self.dropout_layer = keras.layers.Dropout(dropout, name="dropout")
         self.hidden.build((None, None, d_model))
@@ -337,16 +497,26 @@ class FeedForward(keras.layers.Layer):
         self.built = True
 
     def call(self, x, training=None):
-        return self.dropout_layer(self.projection(self.hidden(x)), training=training)  # (batch, len, d_model)
+        # (batch, len, d_model)
+        return self.dropout_layer(
+            self.projection(self.hidden(x)), training=training
+        )
 
     def get_config(self):
-        return super().get_config() | dict(d_model=self.d_model, d_ff=self.d_ff, dropout=self.dropout)
+        return super().get_config() | dict(
+            d_model=self.d_model, d_ff=self.d_ff, dropout=self.dropout
+        )
 
 
 def _built_attention(num_heads, d_model, dropout, name):
     if d_model % num_heads:
-        raise ValueError(f"d_model ({d_model}) must be divisible by num_heads ({num_heads}).")
-    layer = MultiHeadAttention(num_heads, d_model // num_heads, dropout=dropout, name=name)
+        raise ValueError(
+            f"d_model ({d_model}) must be divisible by num_heads "
+            f"({num_heads})."
+        )
+    layer = MultiHeadAttention(
+        num_heads, d_model // num_heads, dropout=dropout, name=name
+    )
     layer.build((None, None, d_model), (None, None, d_model))
     return layer
 
@@ -363,35 +533,60 @@ class EncoderLayer(keras.layers.Layer):
     followed by dropout, a residual connection and layer normalisation
     ("post-norm", as in Vaswani et al., 2017).
 
-    Call: ``layer(x, source_mask)`` with ``x`` ``(batch, src_len, d_model)`` and
-    ``source_mask`` ``(batch, src_len)`` (``True`` for real tokens); returns
-    ``(batch, src_len, d_model)``.
+    Call: ``layer(x, source_mask)`` with ``x`` ``(batch, src_len, d_model)``
+    and ``source_mask`` ``(batch, src_len)`` (``True`` for real tokens);
+    returns ``(batch, src_len, d_model)``.
 
     Example:
         >>> layer = EncoderLayer(d_model=8, num_heads=2, d_ff=16)
-        >>> x, mask = np.ones((2, 5, 8), "float32"), np.array([[1, 1, 1, 0, 0], [1] * 5], bool)
+        >>> x, mask = (
+        ...     np.ones((2, 5, 8), "float32"),
+        ...     np.array([[1, 1, 1, 0, 0], [1] * 5], bool),
+        ... )
         >>> tuple(layer(x, mask).shape)
         (2, 5, 8)
     """
 
     def __init__(self, d_model, num_heads, d_ff, dropout=0.0, **kwargs):
         super().__init__(**kwargs)
-        _check_positive("EncoderLayer", d_model=d_model, num_heads=num_heads, d_ff=d_ff)
-        self.d_model, self.num_heads, self.d_ff, self.dropout = d_model, num_heads, d_ff, dropout
-        self.self_attention = _built_attention(num_heads, d_model, dropout, "self_attention")
-        self.feed_forward = FeedForward(d_model, d_ff, dropout, name="feed_forward")
-        self.norm1, self.norm2 = _built_norm(d_model, "norm1"), _built_norm(d_model, "norm2")
+        _check_positive(
+            "EncoderLayer", d_model=d_model, num_heads=num_heads, d_ff=d_ff
+        )
+        self.d_model, self.num_heads, self.d_ff, self.dropout = (
+            d_model,
+            num_heads,
+            d_ff,
+            dropout,
+        )
+        self.self_attention = _built_attention(
+            num_heads, d_model, dropout, "self_attention"
+        )
+        self.feed_forward = FeedForward(
+            d_model, d_ff, dropout, name="feed_forward"
+        )
+        self.norm1, self.norm2 = (
+            _built_norm(d_model, "norm1"),
+            _built_norm(d_model, "norm2"),
+        )
         self.dropout_layer = keras.layers.Dropout(dropout, name="dropout")
         self.built = True
 
     def call(self, x, source_mask, training=None):
-        attended, _ = self.self_attention(x, x, attention_mask=source_mask, training=training)  # (b, src_len, d_model)
+        # (b, src_len, d_model)
+        attended, _ = self.self_attention(
+            x, x, attention_mask=source_mask, training=training
+        )
         x = self.norm1(x + self.dropout_layer(attended, training=training))
-        return self.norm2(x + self.feed_forward(x, training=training))  # (batch, src_len, d_model)
+        # (batch, src_len, d_model)
+        return self.norm2(x + self.feed_forward(x, training=training))
 
     def get_config(self):
-        return super().get_config() | dict(d_model=self.d_model, num_heads=self.num_heads, d_ff=self.d_ff,
-                                           dropout=self.dropout)
+        return super().get_config() | dict(
+            d_model=self.d_model,
+            num_heads=self.num_heads,
+            d_ff=self.d_ff,
+            dropout=self.dropout,
+        )
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
@@ -403,39 +598,72 @@ class DecoderLayer(keras.layers.Layer):
     Call: ``layer(y, memory, target_mask, source_mask)`` with ``y``
     ``(batch, tgt_len, d_model)``, ``memory`` ``(batch, src_len, d_model)`` and
     the masks ``(batch, tgt_len)``, ``(batch, src_len)``; returns
-    ``(output (batch, tgt_len, d_model), cross_weights (batch, heads, tgt_len, src_len))``.
+    ``(output, cross_weights)``, ``(batch, tgt_len, d_model)`` and
+    ``(batch, heads, tgt_len, src_len)``.
 
     Example:
         >>> layer = DecoderLayer(d_model=8, num_heads=2, d_ff=16)
-        >>> y, memory = np.ones((2, 3, 8), "float32"), np.ones((2, 5, 8), "float32")
-        >>> out, w = layer(y, memory, np.ones((2, 3), bool), np.ones((2, 5), bool))
+        >>> y, memory = (
+        ...     np.ones((2, 3, 8), "float32"),
+        ...     np.ones((2, 5, 8), "float32"),
+        ... )
+        >>> out, w = layer(
+        ...     y, memory, np.ones((2, 3), bool), np.ones((2, 5), bool)
+        ... )
         >>> tuple(out.shape), tuple(w.shape)
         ((2, 3, 8), (2, 2, 3, 5))
     """
 
     def __init__(self, d_model, num_heads, d_ff, dropout=0.0, **kwargs):
         super().__init__(**kwargs)
-        _check_positive("DecoderLayer", d_model=d_model, num_heads=num_heads, d_ff=d_ff)
-        self.d_model, self.num_heads, self.d_ff, self.dropout = d_model, num_heads, d_ff, dropout
-        self.self_attention = _built_attention(num_heads, d_model, dropout, "self_attention")
-        self.cross_attention = _built_attention(num_heads, d_model, dropout, "cross_attention")
-        self.feed_forward = FeedForward(d_model, d_ff, dropout, name="feed_forward")
-        self.norm1, self.norm2, self.norm3 = (_built_norm(d_model, f"norm{i}") for i in (1, 2, 3))
+        _check_positive(
+            "DecoderLayer", d_model=d_model, num_heads=num_heads, d_ff=d_ff
+        )
+        self.d_model, self.num_heads, self.d_ff, self.dropout = (
+            d_model,
+            num_heads,
+            d_ff,
+            dropout,
+        )
+        self.self_attention = _built_attention(
+            num_heads, d_model, dropout, "self_attention"
+        )
+        self.cross_attention = _built_attention(
+            num_heads, d_model, dropout, "cross_attention"
+        )
+        self.feed_forward = FeedForward(
+            d_model, d_ff, dropout, name="feed_forward"
+        )
+        self.norm1, self.norm2, self.norm3 = (
+            _built_norm(d_model, f"norm{i}") for i in (1, 2, 3)
+        )
         self.dropout_layer = keras.layers.Dropout(dropout, name="dropout")
         self.built = True
 
     def call(self, y, memory, target_mask, source_mask, training=None):
-        attended, _ = self.self_attention(y, y, attention_mask=target_mask, use_causal_mask=True,
-                                          training=training)  # (batch, tgt_len, d_model)
+        # (batch, tgt_len, d_model)
+        attended, _ = self.self_attention(
+            y,
+            y,
+            attention_mask=target_mask,
+            use_causal_mask=True,
+            training=training,
+        )
         y = self.norm1(y + self.dropout_layer(attended, training=training))
-        context, weights = self.cross_attention(y, memory, attention_mask=source_mask,
-                                                training=training)  # (b, tgt, d_model), (b, h, tgt, src)
+        # (b, tgt, d_model), (b, h, tgt, src)
+        context, weights = self.cross_attention(
+            y, memory, attention_mask=source_mask, training=training
+        )
         y = self.norm2(y + self.dropout_layer(context, training=training))
         return self.norm3(y + self.feed_forward(y, training=training)), weights
 
     def get_config(self):
-        return super().get_config() | dict(d_model=self.d_model, num_heads=self.num_heads, d_ff=self.d_ff,
-                                           dropout=self.dropout)
+        return super().get_config() | dict(
+            d_model=self.d_model,
+            num_heads=self.num_heads,
+            d_ff=self.d_ff,
+            dropout=self.dropout,
+        )
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
@@ -450,40 +678,90 @@ class Transformer(keras.Model):
     ids (0 is padding) and are passed to every attention explicitly.
 
     Args:
-        source_vocab_size, target_vocab_size: vocabulary sizes (id 0 is padding).
-        d_model: width of every layer's input and output (even, divisible by ``num_heads``).
+        source_vocab_size, target_vocab_size: vocabulary sizes (id 0 is
+            padding).
+        d_model: width of every layer's input and output (even, divisible by
+            ``num_heads``).
         num_heads: attention heads per attention layer.
         d_ff: hidden size of the feed-forward blocks.
         num_layers: encoder layers, and as many decoder layers.
-        dropout: dropout rate (attention weights, sub-layer outputs, embeddings).
+        dropout: dropout rate (attention weights, sub-layer outputs,
+            embeddings).
 
     Example:
-        >>> model = Transformer(30, 40, d_model=16, num_heads=2, d_ff=32, num_layers=1)
-        >>> source, target_in = np.array([[2, 5, 6, 3, 0]]), np.array([[2, 9, 10]])
-        >>> tuple(model((source, target_in)).shape)        # (batch, tgt_len, target_vocab)
+        >>> model = Transformer(
+        ...     30, 40, d_model=16, num_heads=2, d_ff=32, num_layers=1
+        ... )
+        >>> source, target_in = (
+        ...     np.array([[2, 5, 6, 3, 0]]),
+        ...     np.array([[2, 9, 10]]),
+        ... )
+        >>> tuple(
+        ...     model((source, target_in)).shape
+        ... )  # (batch, tgt_len, target_vocab)
         (1, 3, 40)
     """
 
-    def __init__(self, source_vocab_size, target_vocab_size, d_model=64, num_heads=4, d_ff=256, num_layers=2,
-                 dropout=0.1, **kwargs):
+    def __init__(
+        self,
+        source_vocab_size,
+        target_vocab_size,
+        d_model=64,
+        num_heads=4,
+        d_ff=256,
+        num_layers=2,
+        dropout=0.1,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
-        _check_positive("Transformer", source_vocab_size=source_vocab_size, target_vocab_size=target_vocab_size,
-                        d_model=d_model, num_heads=num_heads, d_ff=d_ff, num_layers=num_layers)
+        _check_positive(
+            "Transformer",
+            source_vocab_size=source_vocab_size,
+            target_vocab_size=target_vocab_size,
+            d_model=d_model,
+            num_heads=num_heads,
+            d_ff=d_ff,
+            num_layers=num_layers,
+        )
         if d_model % num_heads:
-            raise ValueError(f"Transformer: d_model ({d_model}) must be divisible by num_heads ({num_heads}).")
+            raise ValueError(
+                f"Transformer: d_model ({d_model}) must be divisible by "
+                f"num_heads ({num_heads})."
+            )
         if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"Transformer: dropout must be in [0, 1); got {dropout!r}.")
-        self.source_vocab_size, self.target_vocab_size = source_vocab_size, target_vocab_size
+            raise ValueError(
+                f"Transformer: dropout must be in [0, 1); got {dropout!r}."
+            )
+        self.source_vocab_size, self.target_vocab_size = (
+            source_vocab_size,
+            target_vocab_size,
+        )
         self.d_model, self.num_heads, self.d_ff = d_model, num_heads, d_ff
         self.num_layers, self.dropout = num_layers, dropout
-        self.source_embedding = PositionalEmbedding(source_vocab_size, d_model, name="source_embedding")
-        self.target_embedding = PositionalEmbedding(target_vocab_size, d_model, name="target_embedding")
-        self.embedding_dropout = keras.layers.Dropout(dropout, name="embedding_dropout")
-        self.encoder_layers = [EncoderLayer(d_model, num_heads, d_ff, dropout, name=f"encoder_{i}")
-                               for i in range(num_layers)]
-        self.decoder_layers = [DecoderLayer(d_model, num_heads, d_ff, dropout, name=f"decoder_{i}")
-                               for i in range(num_layers)]
-        self.output_layer = keras.layers.Dense(target_vocab_size, name="logits", dtype="float32")
+        self.source_embedding = PositionalEmbedding(
+            source_vocab_size, d_model, name="source_embedding"
+        )
+        self.target_embedding = PositionalEmbedding(
+            target_vocab_size, d_model, name="target_embedding"
+        )
+        self.embedding_dropout = keras.layers.Dropout(
+            dropout, name="embedding_dropout"
+        )
+        self.encoder_layers = [
+            EncoderLayer(
+                d_model, num_heads, d_ff, dropout, name=f"encoder_{i}"
+            )
+            for i in range(num_layers)
+        ]
+        self.decoder_layers = [
+            DecoderLayer(
+                d_model, num_heads, d_ff, dropout, name=f"decoder_{i}"
+            )
+            for i in range(num_layers)
+        ]
+        self.output_layer = keras.layers.Dense(
+            target_vocab_size, name="logits", dtype="float32"
+        )
         self.output_layer.build((None, None, d_model))
         self.build()  # every weight exists already
 
@@ -491,46 +769,65 @@ class Transformer(keras.Model):
         self.built = True
 
     def encode(self, source_ids, training=None):
-        """``(memory (batch, src_len, d_model), source_mask (batch, src_len))``."""
+        """``(memory, source_mask)``: ``(batch, src_len, d_model)`` and
+        ``(batch, src_len)``."""
         source_mask = padding_mask(source_ids)  # (batch, src_len)
-        x = self.embedding_dropout(self.source_embedding(source_ids), training=training)  # (b, src, d_model)
+        # (b, src, d_model)
+        x = self.embedding_dropout(
+            self.source_embedding(source_ids), training=training
+        )
         for layer in self.encoder_layers:
             x = layer(x, source_mask, training=training)
         return x, source_mask
 
     def decode(self, target_in_ids, memory, source_mask, training=None):
-        """``(logits (batch, tgt_len, vocab), cross_weights (batch, heads, tgt_len, src_len))``;
-        the weights are the last decoder layer's."""
+        """``(logits, cross_weights)``: ``(batch, tgt_len, vocab)`` and the
+        last decoder layer's weights ``(batch, heads, tgt_len, src_len)``."""
         target_mask = padding_mask(target_in_ids)  # (batch, tgt_len)
-        y = self.embedding_dropout(self.target_embedding(target_in_ids), training=training)  # (b, tgt, d)
+        # (b, tgt, d)
+        y = self.embedding_dropout(
+            self.target_embedding(target_in_ids), training=training
+        )
         weights = None
         for layer in self.decoder_layers:
-            y, weights = layer(y, memory, target_mask, source_mask, training=training)
+            y, weights = layer(
+                y, memory, target_mask, source_mask, training=training
+            )
         return self.output_layer(y), weights  # (batch, tgt_len, vocab)
 
     def call(self, inputs, training=None):
         source_ids, target_in_ids = inputs
         memory, source_mask = self.encode(source_ids, training=training)
-        logits, _ = self.decode(target_in_ids, memory, source_mask, training=training)
+        logits, _ = self.decode(
+            target_in_ids, memory, source_mask, training=training
+        )
         return logits  # (batch, tgt_len, target_vocab)
 
     def forward(self, source_ids, target_in_ids, training=None):
-        """Teacher forcing that also returns the last decoder layer's cross-attention
-        weights: ``(logits (batch, tgt_len, vocab), weights (batch, heads, tgt_len, src_len))``."""
+        """Teacher forcing that also returns the last decoder layer's
+        cross-attention weights: ``(logits, weights)``, ``(batch, tgt_len,
+        vocab)`` and ``(batch, heads, tgt_len, src_len)``."""
         memory, source_mask = self.encode(source_ids, training=training)
-        return self.decode(target_in_ids, memory, source_mask, training=training)
+        return self.decode(
+            target_in_ids, memory, source_mask, training=training
+        )
 
     def get_config(self):
         return super().get_config() | dict(
-            source_vocab_size=self.source_vocab_size, target_vocab_size=self.target_vocab_size,
-            d_model=self.d_model, num_heads=self.num_heads, d_ff=self.d_ff, num_layers=self.num_layers,
+            source_vocab_size=self.source_vocab_size,
+            target_vocab_size=self.target_vocab_size,
+            d_model=self.d_model,
+            num_heads=self.num_heads,
+            d_ff=self.d_ff,
+            num_layers=self.num_layers,
             dropout=self.dropout,
         )
 
 
-# -- Greedy decoding -----------------------------------------------------------------------
+# -- Greedy decoding ----------------------------------------------------------
 
-_COMPILED = weakref.WeakKeyDictionary()  # model -> its compiled (encode, next-token) functions
+# model -> its compiled (encode, next-token) functions
+_COMPILED = weakref.WeakKeyDictionary()
 
 
 def _compiled(model):
@@ -541,15 +838,28 @@ def _compiled(model):
             return model.encode(source_ids, training=False)
 
         def next_token(prefix_ids, memory, source_mask):
-            # The whole decoder runs again over the prefix; only the last position is new.
-            logits, weights = model.decode(prefix_ids, memory, source_mask, training=False)
-            return (tf.nn.log_softmax(tf.cast(logits[:, -1], tf.float32)),  # (batch, vocab)
-                    tf.reduce_mean(tf.cast(weights[:, :, -1], tf.float32), axis=1))  # (batch, src_len): mean of heads
+            # The whole decoder runs again over the prefix; only the last
+            # position is new.
+            logits, weights = model.decode(
+                prefix_ids, memory, source_mask, training=False
+            )
+            # (batch, src_len): mean of heads
+            return (
+                # (batch, vocab)
+                tf.nn.log_softmax(tf.cast(logits[:, -1], tf.float32)),
+                tf.reduce_mean(tf.cast(weights[:, :, -1], tf.float32), axis=1),
+            )
 
         _COMPILED[model] = (
             tf.function(encode, input_signature=[ids]),
-            tf.function(next_token, input_signature=[ids, tf.TensorSpec([None, None, model.d_model], tf.float32),
-                                                     tf.TensorSpec([None, None], tf.bool)]),
+            tf.function(
+                next_token,
+                input_signature=[
+                    ids,
+                    tf.TensorSpec([None, None, model.d_model], tf.float32),
+                    tf.TensorSpec([None, None], tf.bool),
+                ],
+            ),
         )
     return _COMPILED[model]
 
@@ -570,53 +880,90 @@ def greedy_decode(model, source_ids, max_length=None, ratio=2.0, extra=5):
     Args:
         model: a :class:`Transformer`.
         source_ids: ``(batch, src_len)`` ids, ``[START] ... [END]``, 0-padded.
-        max_length, ratio, extra: see :func:`~seq2seq_attention.decoding.length_limits`.
+        max_length, ratio, extra: see
+            :func:`~seq2seq_attention.decoding.length_limits`.
 
     Returns:
         a :class:`~seq2seq_attention.decoding.Decoded`; its ``weights`` are the
         last decoder layer's cross-attention, averaged over the heads.
 
     Example:
-        >>> model = Transformer(10, 12, d_model=8, num_heads=2, d_ff=16, num_layers=1)
-        >>> out = greedy_decode(model, np.array([[2, 5, 6, 3], [2, 7, 3, 0]]), max_length=6)
-        >>> out.tokens.shape[0], out.weights.shape[2], bool(np.all(out.lengths <= 6))
+        >>> model = Transformer(
+        ...     10, 12, d_model=8, num_heads=2, d_ff=16, num_layers=1
+        ... )
+        >>> out = greedy_decode(
+        ...     model, np.array([[2, 5, 6, 3], [2, 7, 3, 0]]), max_length=6
+        ... )
+        >>> (
+        ...     out.tokens.shape[0],
+        ...     out.weights.shape[2],
+        ...     bool(np.all(out.lengths <= 6)),
+        ... )
         (2, 4, True)
     """
     if not isinstance(model, Transformer):
-        raise TypeError(f"greedy_decode needs a Transformer; got {type(model).__name__} "
-                        "(use seq2seq_attention.decoding.greedy_decode for Seq2SeqAttention).")
+        raise TypeError(
+            f"greedy_decode needs a Transformer; got {type(model).__name__} "
+            "(use seq2seq_attention.decoding.greedy_decode for "
+            "Seq2SeqAttention)."
+        )
     source_ids = np.asarray(source_ids)
     if source_ids.ndim != 2 or source_ids.shape[0] == 0:
-        raise ValueError(f"source_ids must have shape (batch, src_len) with batch >= 1; got {source_ids.shape}.")
-    limits = length_limits(source_ids, max_length, ratio, extra)  # (batch,) most tokens per sentence
+        raise ValueError(
+            "source_ids must have shape (batch, src_len) with batch >= 1; "
+            f"got {source_ids.shape}."
+        )
+    # (batch,) most tokens per sentence
+    limits = length_limits(source_ids, max_length, ratio, extra)
     encode, next_token = _compiled(model)
-    memory, source_mask = encode(tf.constant(source_ids, tf.int64))  # once per sentence
+    # once per sentence
+    memory, source_mask = encode(tf.constant(source_ids, tf.int64))
     batch = len(source_ids)
-    prefix = np.full((batch, 1), START_ID, np.int64)  # (batch, 1 + steps so far)
+    # (batch, 1 + steps so far)
+    prefix = np.full((batch, 1), START_ID, np.int64)
     finished = np.zeros(batch, bool)
     tokens, log_probs, weights = [], [], []
     for t in range(int(limits.max())):
-        step_log_probs, step_weights = next_token(tf.constant(prefix), memory, source_mask)
+        step_log_probs, step_weights = next_token(
+            tf.constant(prefix), memory, source_mask
+        )
         step_log_probs = step_log_probs.numpy()  # (batch, vocab)
         allowed = step_log_probs.copy()
         allowed[:, [PAD_ID, START_ID]] = -np.inf  # never padding or [START]
         last = t + 1 >= limits  # at a sentence's last allowed step, only [END]
-        allowed[last] = np.where(np.arange(allowed.shape[1]) == END_ID, allowed[last], -np.inf)
+        allowed[last] = np.where(
+            np.arange(allowed.shape[1]) == END_ID, allowed[last], -np.inf
+        )
         chosen = np.where(finished, PAD_ID, allowed.argmax(axis=1))  # (batch,)
         tokens.append(chosen)
-        log_probs.append(np.where(finished, 0.0, step_log_probs[np.arange(batch), chosen]))
-        weights.append(np.where(finished[:, None], 0.0, step_weights.numpy()))  # (batch, src_len)
+        log_probs.append(
+            np.where(finished, 0.0, step_log_probs[np.arange(batch), chosen])
+        )
+        # (batch, src_len)
+        weights.append(np.where(finished[:, None], 0.0, step_weights.numpy()))
         finished |= chosen == END_ID
         prefix = np.concatenate([prefix, chosen[:, None]], axis=1)
         if finished.all():
             break
     tokens = np.stack(tokens, axis=1)  # (batch, steps)
-    return Decoded(tokens=tokens, log_probs=np.stack(log_probs, axis=1).astype("float32"),
-                   weights=np.stack(weights, axis=1).astype("float32"), lengths=np.sum(tokens != PAD_ID, axis=1))
+    return Decoded(
+        tokens=tokens,
+        log_probs=np.stack(log_probs, axis=1).astype("float32"),
+        weights=np.stack(weights, axis=1).astype("float32"),
+        lengths=np.sum(tokens != PAD_ID, axis=1),
+    )
 
 
-def translate(model, texts, source_vectorizer, target_vectorizer, batch_size=64, max_length=None):
-    """Strings in, strings out with a :class:`Transformer` and :func:`greedy_decode`.
+def translate(
+    model,
+    texts,
+    source_vectorizer,
+    target_vectorizer,
+    batch_size=64,
+    max_length=None,
+):
+    """Strings in, strings out with a :class:`Transformer` and
+    :func:`greedy_decode`.
 
     The vectorizers are those the model was trained with
     (:func:`seq2seq_attention.data.make_vectorizer`). Word-level sources are
@@ -626,17 +973,31 @@ def translate(model, texts, source_vectorizer, target_vectorizer, batch_size=64,
 
     Example:
         >>> from seq2seq_attention import data
-        >>> src, tgt = data.make_vectorizer(["3/4"], level="character"), data.make_vectorizer(["03"], level="character")
-        >>> model = Transformer(src.vocabulary_size(), tgt.vocabulary_size(), d_model=8, num_heads=2, d_ff=8,
-        ...                     num_layers=1)
-        >>> outputs = translate(model, ["3/4", "4/3/3"], src, tgt)    # untrained: some characters
+        >>> src, tgt = (
+        ...     data.make_vectorizer(["3/4"], level="character"),
+        ...     data.make_vectorizer(["03"], level="character"),
+        ... )
+        >>> model = Transformer(
+        ...     src.vocabulary_size(),
+        ...     tgt.vocabulary_size(),
+        ...     d_model=8,
+        ...     num_heads=2,
+        ...     d_ff=8,
+        ...     num_layers=1,
+        ... )
+        >>> outputs = translate(
+        ...     model, ["3/4", "4/3/3"], src, tgt
+        ... )  # untrained: some characters
         >>> len(outputs), all(isinstance(o, str) for o in outputs)
         (2, True)
     """
     from . import data
 
     if isinstance(texts, str):
-        raise TypeError('translate() takes a list of strings; for one text write translate(model, ["..."], ...).')
+        raise TypeError(
+            "translate() takes a list of strings; for one text write "
+            'translate(model, ["..."], ...).'
+        )
     texts = list(texts)
     source_level = data.vectorizer_config(source_vectorizer)["level"]
     target_level = data.vectorizer_config(target_vectorizer)["level"]
@@ -647,8 +1008,19 @@ def translate(model, texts, source_vectorizer, target_vectorizer, batch_size=64,
         chunk = texts[start : start + batch_size]
         if source_level == "word":
             chunk = [data.normalize(t) for t in chunk]
-        ids = data.encode(chunk, source_vectorizer).to_tensor(default_value=PAD_ID).numpy()  # (batch, src_len)
+        # (batch, src_len)
+        ids = (
+            data.encode(chunk, source_vectorizer)
+            .to_tensor(default_value=PAD_ID)
+            .numpy()
+        )
         decoded = greedy_decode(model, ids, max_length=max_length)
         for row, n in zip(decoded.tokens, decoded.lengths):
-            outputs.append(joiner.join(vocabulary[i] for i in row[:n] if i not in (PAD_ID, START_ID, END_ID)))
+            outputs.append(
+                joiner.join(
+                    vocabulary[i]
+                    for i in row[:n]
+                    if i not in (PAD_ID, START_ID, END_ID)
+                )
+            )
     return outputs

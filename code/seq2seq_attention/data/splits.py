@@ -1,0 +1,160 @@
+"""Splitting sentence pairs into train/validation/test by distinct source
+sentence.
+
+:func:`split_by_source` keeps all the translations of one source in the same
+part, so that no test source is seen in training; :class:`Split` saves and
+reloads a split with each file's sha256.
+
+Example:
+    >>> split = split_by_source(
+    ...     [("a", "x"), ("a", "y"), ("b", "z")],
+    ...     fractions=(0.5, 0.5, 0),
+    ...     seed=0,
+    ... )
+    >>> split.train, split.validation
+    ([('b', 'z')], [('a', 'x'), ('a', 'y')])
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .corpus import check_sha256, sha256_of
+from .tsv import read_tsv
+
+__all__ = [
+    "Split",
+    "split_by_source",
+]
+
+
+@dataclass
+class Split:
+    """A train/validation/test split of sentence pairs, and how it was made."""
+
+    train: list
+    validation: list
+    test: list
+    seed: int
+    fractions: tuple
+
+    PARTS = ("train", "validation", "test")
+
+    def save(self, directory):
+        """Write ``train.tsv``, ``validation.tsv``, ``test.tsv`` and
+        ``split.json`` (seed, fractions, counts and each file's sha256) into
+        ``directory``.
+
+        Example:
+            >>> import tempfile
+            >>> split = split_by_source(
+            ...     [("a", "x"), ("b", "y"), ("c", "z")],
+            ...     fractions=(1 / 3, 1 / 3, 1 / 3),
+            ...     seed=0,
+            ... )
+            >>> directory = split.save(tempfile.mkdtemp())
+            >>> Split.load(directory) == split
+            True
+        """
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        manifest = {
+            "seed": self.seed,
+            "fractions": list(self.fractions),
+            "counts": {},
+            "sha256": {},
+        }
+        for part in self.PARTS:
+            lines = []
+            for source, target in getattr(self, part):
+                if any(c in s for s in (source, target) for c in "\t\n\r"):
+                    raise ValueError(
+                        f"cannot save {(source, target)!r}: a sentence "
+                        "contains a tab or a line break."
+                    )
+                lines.append(f"{source}\t{target}\n")
+            data = "".join(lines).encode("utf-8")
+            (directory / f"{part}.tsv").write_bytes(data)
+            manifest["counts"][part] = len(lines)
+            manifest["sha256"][part] = sha256_of(data)
+        (directory / "split.json").write_text(
+            json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+        )
+        return directory
+
+    @classmethod
+    def load(cls, directory):
+        """Read a split written by :meth:`save`, checking the files' sha256."""
+        directory = Path(directory)
+        manifest = json.loads(
+            (directory / "split.json").read_text(encoding="utf-8")
+        )
+        parts = {}
+        for part in cls.PARTS:
+            path = directory / f"{part}.tsv"
+            check_sha256(
+                str(path),
+                sha256_of(path),
+                manifest["sha256"][part],
+                "The file changed since the split was saved. Save the split "
+                "again.",
+            )
+            parts[part] = read_tsv(path).pairs
+        return cls(
+            **parts,
+            seed=manifest["seed"],
+            fractions=tuple(manifest["fractions"]),
+        )
+
+
+def split_by_source(pairs, *, fractions=(0.8, 0.1, 0.1), seed):
+    """Split pairs into train/validation/test by distinct **source** sentence.
+
+    All the pairs of one source (its several translations) go to the same
+    part, so no test source is ever seen in training. The distinct sources
+    are sorted, then shuffled with ``seed``: the split depends only on the set
+    of sources and the seed, not on the order of ``pairs``. Within each part,
+    pairs keep their order.
+
+    Example:
+        >>> pairs = [
+        ...     ("go .", "ve ."),
+        ...     ("go .", "vete ."),
+        ...     ("hi .", "hola ."),
+        ...     ("run !", "¡ corre !"),
+        ... ]
+        >>> split = split_by_source(pairs, fractions=(0.5, 0.25, 0.25), seed=0)
+        >>> split.train
+        [('hi .', 'hola .')]
+        >>> split.validation  # "go ." and its 2 translations stay together
+        [('go .', 've .'), ('go .', 'vete .')]
+        >>> split.test
+        [('run !', '¡ corre !')]
+    """
+    fractions = tuple(float(f) for f in fractions)
+    if (
+        len(fractions) != 3
+        or min(fractions) < 0
+        or not np.isclose(sum(fractions), 1.0)
+    ):
+        raise ValueError(
+            "fractions must be three non-negative numbers (train, "
+            f"validation, test) that sum to 1; got {fractions}."
+        )
+    sources = sorted({s for s, _ in pairs})
+    order = np.random.default_rng(seed).permutation(len(sources))
+    n_test = int(round(fractions[2] * len(sources)))
+    n_validation = int(round(fractions[1] * len(sources)))
+    part_of = {}
+    for rank, index in enumerate(order):
+        part_of[sources[index]] = (
+            2 if rank < n_test else 1 if rank < n_test + n_validation else 0
+        )
+    parts = ([], [], [])
+    for pair in pairs:
+        parts[part_of[pair[0]]].append(tuple(pair))
+    return Split(*parts, seed=seed, fractions=fractions)

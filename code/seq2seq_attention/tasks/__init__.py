@@ -1,0 +1,31 @@
+"""Synthetic tasks: data made by a rule, so that what a model must learn is
+known.
+
+- :mod:`~seq2seq_attention.tasks.sequences`: copy, reverse and sort strings
+  of controlled length (re-exported here: ``tasks.generate(...)``);
+- :mod:`~seq2seq_attention.tasks.dates`: human-readable dates -> ISO 8601, in
+  English and Spanish (also importable as ``seq2seq_attention.dates``).
+
+Example:
+    >>> from seq2seq_attention import tasks
+    >>> tasks.generate("reverse", 2, min_length=3, max_length=3, seed=0)
+    [('604', '406'), ('647', '746')]
+"""
+
+from .sequences import (
+    ALPHABETS,
+    TASKS,
+    apply_task,
+    generate,
+    length_bins,
+    score_by_length,
+)
+
+__all__ = [
+    "ALPHABETS",
+    "TASKS",
+    "apply_task",
+    "generate",
+    "length_bins",
+    "score_by_length",
+]
