@@ -123,7 +123,7 @@ for source, target in train_pairs[:3]:
 print(len(train_pairs), "training pairs,", len(test_pairs), "test pairs never seen in training")"""),
 (MD, r"""The generator draws each length uniformly, then each character; the same seed gives the same pairs:
 
-```{literalinclude} ../code/seq2seq_attention/tasks.py
+```{literalinclude} ../code/seq2seq_attention/tasks/sequences.py
 :pyobject: generate
 :language: python
 ```

@@ -140,7 +140,7 @@ print("NFKD without accents:", data.normalize("Canción", strip_accents=True))""
 TensorFlow operations, so a trained model can take raw text. TensorFlow has no Unicode normal forms,
 which is why we call `data.normalize` on the corpus first:
 
-```{literalinclude} ../code/seq2seq_attention/data.py
+```{literalinclude} ../code/seq2seq_attention/data/vocabulary.py
 :pyobject: standardize_sentence
 :language: python
 ```
@@ -224,7 +224,7 @@ the *correct* previous token (teacher forcing), so all steps run at once on:
 target_out_ids)`, shuffled with a seed (again each epoch), padded with 0 to the longest sentence of
 the batch, and prefetched so that the next batch is prepared while the model trains:
 
-```{literalinclude} ../code/seq2seq_attention/data.py
+```{literalinclude} ../code/seq2seq_attention/data/pipeline.py
 :pyobject: make_dataset
 :language: python
 ```"""),
