@@ -1,28 +1,39 @@
-"""BLEU on the spa-eng test split after a fixed CPU budget, for both decoders.
+"""sacreBLEU after a fixed wall-clock budget of training on this machine.
 
-Trains each decoder at the TensorFlow NMT tutorial's sizes (units 256,
-embedding 256, 5,000-word vocabularies, batch 64) on the full English-Spanish
-corpus until its process has used ``--cpu-minutes`` of CPU time (all threads
-counted: on an idle 2-core machine, 20 CPU-minutes are about 10-12 minutes of
-wall time), then decodes the test split greedily and scores it with sacreBLEU
-(BLEU and chrF, all reference translations of each source).
+The protocol (issue 11): Spanish -> English Tatoeba pairs; a fixed held-out
+set of 2,000 distinct Spanish sources drawn with the seed, each scored
+against **all** its English references; 2,000 more distinct sources for
+validation (early stopping and the kept checkpoint); training on the rest
+for at most ``--minutes`` of wall-clock time with
+:func:`seq2seq_attention.recipes.train_translator`. Then greedy and beam-4
+decoding of the held-out set, scored by sacreBLEU (cased BLEU with its
+signature, chrF, lower-cased BLEU) on the detokenized output against the
+raw references. The JSON also has the training steps, target tokens per
+second, wall and CPU seconds, peak memory, and ten random translations.
 
-A CPU-time budget rather than a wall-clock one: other work on the machine
-slows the run down but does not change how much training it gets.
+    SEQ2SEQ_ATTENTION_DATA=../shared/data .venv/bin/python \\
+        benchmarks/bleu_budget.py                 # the default recipe, 20 min
+    .venv/bin/python benchmarks/bleu_budget.py --minutes 10 \\
+        --set label_smoothing=0 --tag no-smoothing  # one ablation row
+    .venv/bin/python benchmarks/bleu_budget.py --set tokens=word \\
+        vocab_size=5000 --tag word                # the word-level baseline
 
-    SEQ2SEQ_ATTENTION_DATA=../shared/data \
-        .venv/bin/python benchmarks/bleu_budget.py
-    # writes benchmarks/results/bleu_budget.json
-
-Needs the corpus (``$SEQ2SEQ_ATTENTION_DATA`` or ``../shared/data``); it never
-downloads. A measurement, not a test.
+Each run appends its row to ``--out`` (default
+benchmarks/results/bleu_budget.json), replacing a row with the same tag.
+Needs the corpus (``$SEQ2SEQ_ATTENTION_DATA`` or ../shared/data); it never
+downloads. Run nothing else on the machine meanwhile: the budget is wall
+time. A measurement, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
+import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,37 +43,66 @@ _SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 if "SEQ2SEQ_ATTENTION_DATA" not in os.environ and _SHARED.is_dir():
     os.environ["SEQ2SEQ_ATTENTION_DATA"] = str(_SHARED)
 
-import keras
-from report import write_report  # benchmarks/report.py
+import numpy as np  # noqa: E402
+from report import environment  # noqa: E402  (benchmarks/report.py)
 
-from seq2seq_attention import data
-from seq2seq_attention.metrics import (
-    MaskedTokenAccuracy,
-    evaluate_translator,
-    masked_loss,
-)
-from seq2seq_attention.models import Seq2SeqAttention
-from seq2seq_attention.translator import Translator
+from seq2seq_attention import data, recipes  # noqa: E402
+from seq2seq_attention.evaluation import evaluate_translator  # noqa: E402
 
 
-class CpuBudget(keras.callbacks.Callback):
-    """Stop training once the process has used ``seconds`` of CPU time."""
+def held_out_split(seed):
+    """Spanish -> English pairs: (train, validation, test), 2,000 distinct
+    sources in each held-out part."""
+    corpus = data.load_spa_eng(download=False, reverse=True)
+    pairs = [
+        (data.normalize_text(s), data.normalize_text(t))
+        for s, t in corpus.pairs
+    ]
+    pairs = data.deduplicate([p for p in pairs if p[0] and p[1]])
+    return data.split_by_source(pairs, seed=seed, counts=(2000, 2000))
 
-    def __init__(self, seconds):
-        super().__init__()
-        self.seconds, self.steps, self.stopped_in_epoch = seconds, 0, None
 
-    def on_train_begin(self, logs=None):
-        self.start = time.process_time()
+def _value(text):
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return {"none": None, "true": True, "false": False}.get(text.lower(), text)
 
-    def on_train_batch_end(self, batch, logs=None):
-        self.steps += 1
-        if time.process_time() - self.start >= self.seconds:
-            self.model.stop_training = True
 
-    def on_epoch_end(self, epoch, logs=None):
-        if self.model.stop_training and self.stopped_in_epoch is None:
-            self.stopped_in_epoch = epoch
+def parse_changes(items):
+    """``["dropout=0", "tokens=word"]`` -> ``{"dropout": 0, ...}``."""
+    fields = {f.name for f in dataclasses.fields(recipes.Recipe)}
+    changes = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        if key not in fields or not _:
+            sys.exit(
+                f"--set {item}: expected FIELD=VALUE with FIELD one of "
+                f"{sorted(fields)}"
+            )
+        changes[key] = _value(value)
+    return changes
+
+
+def target_tokens_per_step(translator, pairs, recipe):
+    """Average real target tokens per training batch (for tokens/s)."""
+    lengths = [
+        len(ids) + 1
+        for ids in translator.target_tokenizer.encode([t for _, t in pairs])
+    ]  # + [END]
+    if recipe.max_tokens is None:
+        return float(np.mean(lengths)) * recipe.batch_size
+    source = map(
+        len, translator.source_tokenizer.encode([s for s, _ in pairs])
+    )
+    longest = [max(n + 2, m + 1) for n, m in zip(source, lengths)]
+    boundaries, sizes = data.token_buckets(longest, recipe.max_tokens)
+    bucket = np.searchsorted(boundaries, longest, side="right")
+    counts = np.bincount(bucket, minlength=len(sizes))
+    batches = np.sum(-(-counts // np.array(sizes)))
+    return float(np.sum(lengths)) / batches
 
 
 def main():
@@ -72,117 +112,129 @@ def main():
         type=Path,
         default=Path(__file__).parent / "results" / "bleu_budget.json",
     )
-    parser.add_argument("--cpu-minutes", type=float, default=20.0)
-    parser.add_argument("--decoders", nargs="+", default=["luong", "bahdanau"])
-    parser.add_argument("--attention", default="additive")
-    parser.add_argument("--test-sentences", type=int, default=1000)
+    parser.add_argument("--minutes", type=float, default=20.0)
+    parser.add_argument(
+        "--set",
+        nargs="*",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="change fields of the default Recipe",
+    )
+    parser.add_argument("--tag", default="default")
+    parser.add_argument("--beam-size", type=int, default=4)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--run-dir",
+        type=Path,
+        help="keep the run folder here (default: temporary)",
+    )
     args = parser.parse_args()
-
+    recipe = dataclasses.replace(
+        recipes.Recipe(seed=args.seed), **parse_changes(args.set)
+    )
     try:
-        corpus = data.load_spa_eng(download=False)
+        split = held_out_split(args.seed)
     except data.CorpusNotFoundError as error:
-        sys.exit(
-            "bleu_budget: needs the spa-eng corpus and never downloads.\n"
-            f"{error}"
-        )
-    pairs = data.prepare_pairs(corpus.pairs, max_length=20)
-    split = data.split_by_source(pairs, seed=args.seed)
-    source_vectorizer = data.make_vectorizer(
-        [s for s, _ in split.train], max_tokens=5000
-    )
-    target_vectorizer = data.make_vectorizer(
-        [t for _, t in split.train], max_tokens=5000
-    )
-    train_data = data.make_dataset(
-        split.train,
-        source_vectorizer,
-        target_vectorizer,
-        batch_size=64,
-        seed=args.seed,
-    )
-    test_pairs = split.test
+        sys.exit(f"bleu_budget: needs the spa-eng corpus.\n{error}")
     print(
-        f"spa-eng: {len(split.train)} training pairs, {len(split.test)} "
-        f"test pairs; budget {args.cpu_minutes} CPU-minutes per decoder",
+        f"{len(split.train):,} training pairs; {args.minutes} min; {recipe}",
         flush=True,
     )
-
-    results = []
-    for decoder in args.decoders:
-        keras.utils.set_random_seed(args.seed)
-        model = Seq2SeqAttention(
-            source_vectorizer.vocabulary_size(),
-            target_vectorizer.vocabulary_size(),
-            embedding_dim=256,
-            units=256,
-            decoder=decoder,
-            attention=args.attention,
-        )
-        model.compile(
-            optimizer=keras.optimizers.Adam(1e-3),
-            loss=masked_loss(),
-            metrics=[MaskedTokenAccuracy()],
-        )
-        budget = CpuBudget(args.cpu_minutes * 60)
-        wall = time.perf_counter()
-        history = model.fit(
-            train_data,
-            epochs=1000,
-            callbacks=[budget],
-            verbose=2,
-            shuffle=False,
-        )
-        wall = time.perf_counter() - wall
-        translator = Translator(model, source_vectorizer, target_vectorizer)
-        decode_start = time.perf_counter()
+    run_dir = args.run_dir or Path(tempfile.mkdtemp(prefix="bleu_budget-"))
+    translator, history = recipes.train_translator(
+        split.train,
+        split.validation,
+        recipe,
+        run_dir=run_dir,
+        time_budget=args.minutes,
+        tensorboard=False,
+    )
+    budget = history.budget
+    per_step = target_tokens_per_step(translator, split.train, recipe)
+    row = {
+        "tag": args.tag,
+        "recipe": recipe.to_dict(),
+        "minutes": args.minutes,
+        "steps": budget.steps,
+        "wall_seconds": round(budget.wall_seconds, 1),
+        "cpu_seconds": round(budget.cpu_seconds, 1),
+        "epochs_started": len(history.history["loss"]),
+        "target_tokens_per_second": round(
+            budget.steps * per_step / budget.wall_seconds
+        ),
+        "peak_memory_mib": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        ),
+        "training_pairs": history.training_pairs,
+        "train_loss": history.history["loss"],
+        "val_loss": history.history.get("val_loss"),
+    }
+    for method in ("greedy", "beam"):
+        start = time.perf_counter()
         scores = evaluate_translator(
-            translator, test_pairs, metric="bleu", limit=args.test_sentences
+            translator, split.test, method=method, beam_size=args.beam_size
         )
-        decode_seconds = time.perf_counter() - decode_start
-        examples = [
-            {"source": t.source, "translation": t.text, "references": r}
-            for t, r in list(
-                zip(scores["translations"], scores["references"])
-            )[:5]
-        ]
-        row = {
-            "decoder": decoder,
-            "attention": args.attention,
-            "cpu_minutes": args.cpu_minutes,
-            "training_wall_seconds": wall,
-            "steps": budget.steps,
-            "epochs_started": len(history.history["loss"]),
-            "final_train_loss": history.history["loss"][-1],
-            "test_sentences": scores["sentences"],
-            "bleu": scores["bleu"],
-            "chrf": scores["chrf"],
-            "greedy_decoding_seconds": decode_seconds,
-            "examples": examples,
+        seconds = time.perf_counter() - start
+        key = method if method == "greedy" else f"beam{args.beam_size}"
+        row[key] = {
+            k: scores[k]
+            for k in (
+                "sentences",
+                "bleu",
+                "chrf",
+                "bleu_lowercase",
+                "signature",
+            )
         }
-        results.append(row)
+        row[key]["decoding_seconds"] = round(seconds, 1)
         print(
-            f"{decoder}: {budget.steps} steps in {wall:.0f} s wall; test "
-            f"BLEU {scores['bleu']:.1f}, chrF {scores['chrf']:.1f} on "
-            f"{scores['sentences']} sentences",
+            f"{args.tag} {key}: BLEU {scores['bleu']:.1f} (lower-cased "
+            f"{scores['bleu_lowercase']:.1f}) chrF {scores['chrf']:.1f}  "
+            f"{scores['signature']['bleu']}",
             flush=True,
         )
-
-    write_report(
-        args.out,
-        "bleu_budget",
-        "test BLEU/chrF (sacreBLEU, greedy decoding) after a fixed CPU-time "
-        "budget of training",
-        args,
-        results,
-        model_sizes={
-            "units": 256,
-            "embedding_dim": 256,
-            "vocab_size": 5000,
-            "batch_size": 64,
-            "max_length": 20,
-        },
+        if method == "greedy":
+            pick = np.random.default_rng(args.seed).permutation(
+                len(scores["translations"])
+            )[:10]
+            row["examples"] = [
+                {
+                    "source": scores["translations"][i].source,
+                    "translation": scores["translations"][i].text,
+                    "references": scores["references"][i],
+                }
+                for i in pick
+            ]
+    print(
+        f"{args.tag}: {budget.steps} steps, {row['wall_seconds']} s wall, "
+        f"{row['target_tokens_per_second']} target tokens/s",
+        flush=True,
     )
+    report = {
+        "benchmark": "bleu_budget",
+        "what": __doc__.split("\n")[0],
+        "protocol": "Spanish->English; 2,000 held-out distinct sources "
+        "(seeded), all references; cased sacreBLEU on "
+        "detokenized output",
+        "results": [],
+    }
+    if args.out.is_file():
+        report = json.loads(args.out.read_text())
+        report.setdefault("results", [])
+        if (
+            report.get("benchmark") != "bleu_budget"
+            or "protocol" not in report
+        ):
+            report = {**report, "results": []}  # an old-protocol file
+    report["environment"] = environment()
+    report["results"] = [
+        r for r in report["results"] if r.get("tag") != args.tag
+    ] + [row]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    )
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

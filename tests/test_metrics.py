@@ -101,3 +101,84 @@ def test_exact_match():
     )
     with pytest.raises(ValueError, match="at least one"):
         exact_match([], [])
+
+
+# -- Honest evaluation --------------------------------------------------------
+
+
+class _Echo:
+    """A stand-in translator that copies its input (no model needed)."""
+
+    target_config = {"level": "word"}
+
+    def __init__(self):
+        self.seen = []
+
+    def translate(self, texts, **options):
+        self.seen.extend(texts)
+        return [type("T", (), {"text": t})() for t in texts]
+
+
+def _sorted_by_length(n=2000):
+    # Like Tatoeba: the file is sorted by length, so its first rows are the
+    # shortest sentences.
+    words = [f"w{i}" for i in range(n)]
+    return sorted(
+        (
+            (" ".join(words[: 1 + i % 12]) + f" {i}.", f"t{i}")
+            for i in range(n)
+        ),
+        key=lambda pair: len(pair[0]),
+    )
+
+
+def test_a_limited_evaluation_is_a_random_sample_not_the_shortest():
+    from seq2seq_attention.evaluation import evaluate_translator
+
+    pairs = _sorted_by_length()
+    echo = _Echo()
+    evaluate_translator(echo, pairs, limit=200, seed=0)
+    lengths = [len(s.split()) for s, _ in pairs]
+    seen = [len(s.split()) for s in echo.seen]
+    assert len(seen) == 200
+    # The shortest 200 would average about 1.5 words; a random sample is
+    # close to the whole corpus' mean.
+    assert abs(np.mean(seen) - np.mean(lengths)) < 1.0
+    assert echo.seen != [s for s, _ in pairs[:200]]
+
+
+def test_evaluation_sample_is_seeded():
+    from seq2seq_attention.evaluation import sample_sources
+
+    pairs = _sorted_by_length(500)
+    assert sample_sources(pairs, 50, seed=1) == sample_sources(pairs, 50, 1)
+    assert sample_sources(pairs, 50, seed=1) != sample_sources(pairs, 50, 2)
+
+
+def test_evaluation_uses_all_references_and_prints_signatures():
+    from seq2seq_attention.evaluation import (
+        evaluate_translator,
+        format_scores,
+    )
+
+    pairs = [("Hola.", "Hello."), ("Hola.", "Hola."), ("Adiós.", "Bye.")]
+    scores = evaluate_translator(_Echo(), pairs)
+    assert scores["sentences"] == 2
+    assert scores["references"][0] == ["Hello.", "Hola."]
+    assert scores["signature"]["bleu"].startswith("nrefs:var|case:mixed")
+    text = format_scores(scores)
+    assert "nrefs:var|case:mixed|eff:no|tok:13a" in text
+    assert "chrF" in text
+
+
+def test_bleu_is_cased_and_the_lowercased_score_is_separate():
+    from seq2seq_attention.metrics import corpus_bleu
+
+    hypothesis, reference = (
+        ["the cat sat on the mat ."],
+        ["The cat sat on the mat."],
+    )
+    assert corpus_bleu(hypothesis, reference) < 100
+    assert corpus_bleu(hypothesis, reference, lowercase=True) == pytest.approx(
+        100
+    )

@@ -15,20 +15,22 @@ from keras import ops
 
 __all__ = [
     "masked_loss",
+    "MaskedCrossEntropy",
     "MaskedTokenAccuracy",
     "corpus_bleu",
     "corpus_chrf",
+    "evaluate_translator",
     "exact_match",
+    "group_references",
+    "sacrebleu_scores",
 ]
 
 _PACKAGE = "seq2seq_attention"
 
 
-def masked_loss():
-    """Cross-entropy over the target vocabulary that ignores padding (id 0).
-
-    Keras' ``SparseCategoricalCrossentropy(ignore_class=0)`` averages over the
-    real tokens only, which is what we want.
+def masked_loss(label_smoothing=0.0):
+    """Cross-entropy over the target vocabulary that ignores padding (id 0),
+    averaged over the real tokens: :class:`MaskedCrossEntropy`.
 
     Example:
         >>> import numpy as np
@@ -41,9 +43,56 @@ def masked_loss():
         ... )  # only the first token counts
         0.1054
     """
-    return keras.losses.SparseCategoricalCrossentropy(
-        from_logits=True, ignore_class=0, name="masked_loss"
-    )
+    return MaskedCrossEntropy(label_smoothing=label_smoothing)
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class MaskedCrossEntropy(keras.losses.Loss):
+    r"""Token cross-entropy that ignores padding, with optional label
+    smoothing.
+
+    With smoothing :math:`\varepsilon` the target is :math:`1 - \varepsilon`
+    on the right token and :math:`\varepsilon` spread evenly over the whole
+    vocabulary, so the loss of one token is
+    :math:`-(1-\varepsilon)\log p_y - \varepsilon \cdot
+    \mathrm{mean}_v \log p_v`: the model is never pushed to be certain
+    (Szegedy et al., 2016). The mean runs over real tokens (id not 0) only.
+    Keras' ``SparseCategoricalCrossentropy(ignore_class=0)`` computes the
+    same for :math:`\varepsilon = 0` but has no smoothing, and
+    ``CategoricalCrossentropy`` smooths but needs one-hot targets
+    (``batch x len x vocab`` floats); this needs neither.
+
+    Example:
+        >>> import numpy as np
+        >>> logits = np.zeros((1, 2, 4), "float32")  # uniform over 4 tokens
+        >>> y = np.array([[1, 0]])
+        >>> round(float(MaskedCrossEntropy(0.1)(y, logits)), 4)  # log 4
+        1.3863
+    """
+
+    def __init__(self, label_smoothing=0.0, name="masked_loss", **kwargs):
+        super().__init__(name=name, **kwargs)
+        if not 0.0 <= label_smoothing < 1.0:
+            raise ValueError(
+                f"label_smoothing must be in [0, 1); got {label_smoothing}."
+            )
+        self.label_smoothing = float(label_smoothing)
+
+    def call(self, y_true, y_pred):
+        # y_true (batch, tgt_len) ids; y_pred (batch, tgt_len, vocab) logits
+        log_probs = ops.log_softmax(ops.cast(y_pred, "float32"), axis=-1)
+        y_true = ops.cast(y_true, "int32")
+        picked = ops.take_along_axis(log_probs, y_true[..., None], axis=-1)
+        loss = -picked[..., 0]  # (batch, tgt_len)
+        if self.label_smoothing:
+            smooth = -ops.mean(log_probs, axis=-1)
+            loss = (1 - self.label_smoothing) * loss
+            loss = loss + self.label_smoothing * smooth
+        real = ops.cast(ops.not_equal(y_true, 0), "float32")
+        return ops.sum(loss * real) / ops.maximum(ops.sum(real), 1.0)
+
+    def get_config(self):
+        return super().get_config() | {"label_smoothing": self.label_smoothing}
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
@@ -122,39 +171,81 @@ def _check_lengths(hypotheses, references):
         )
 
 
-def corpus_bleu(hypotheses, references, tokenize="13a"):
+def corpus_bleu(hypotheses, references, tokenize="13a", lowercase=False):
     """Corpus BLEU (0–100) with sacreBLEU.
 
     Args:
-        hypotheses: list of decoded sentences.
+        hypotheses: list of decoded sentences (detokenized text, as a person
+            would write it: sacreBLEU tokenizes it itself).
         references: for each hypothesis, a reference string or a list of them
-            (Tatoeba often has several Spanish translations of one sentence).
+            (Tatoeba often has several translations of one sentence).
         tokenize: sacreBLEU tokenizer; ``"13a"`` is its default.
+        lowercase: compare case-insensitively (for comparison with a
+            lower-cased baseline; the standard score is cased).
+
+    :func:`sacrebleu_scores` also returns the signature of the settings.
 
     Example:
         >>> round(
         ...     corpus_bleu(
-        ...         ["the cat sat on the mat"],
-        ...         [["the cat sat on the mat", "a cat sat"]],
+        ...         ["The cat sat on the mat."],
+        ...         [["The cat sat on the mat.", "A cat sat."]],
         ...     ),
         ...     1,
         ... )
         100.0
     """
+    return float(
+        _bleu(tokenize, lowercase)
+        .corpus_score(list(hypotheses), _checked(hypotheses, references))
+        .score
+    )
+
+
+def _checked(hypotheses, references):
+    _check_lengths(hypotheses, references)
+    return _references_by_stream(references)
+
+
+def _bleu(tokenize="13a", lowercase=False):
     import sacrebleu
 
-    _check_lengths(hypotheses, references)
-    # force=True: the course scores normalised text (punctuation already split
-    # off, on both sides alike), which sacreBLEU would otherwise warn about as
-    # "tokenized".
-    return float(
-        sacrebleu.corpus_bleu(
-            list(hypotheses),
-            _references_by_stream(references),
-            tokenize=tokenize,
-            force=True,
-        ).score
-    )
+    return sacrebleu.BLEU(tokenize=tokenize, lowercase=lowercase)
+
+
+def sacrebleu_scores(hypotheses, references):
+    """Cased BLEU, chrF and lower-cased BLEU, each with the sacreBLEU
+    signature of its settings (to print beside every score).
+
+    Example:
+        >>> hypotheses = ["The cat sat on the mat."]
+        >>> scores = sacrebleu_scores(
+        ...     hypotheses, [["The cat sat on the mat.", "A cat sat."]]
+        ... )
+        >>> (
+        ...     round(scores["bleu"], 1),
+        ...     scores["signature"]["bleu"].split("|")[:3],
+        ... )
+        (100.0, ['nrefs:2', 'case:mixed', 'eff:no'])
+    """
+    import sacrebleu
+
+    streams = _checked(hypotheses, references)
+    hypotheses = list(hypotheses)
+    metrics = {
+        "bleu": _bleu(),
+        "chrf": sacrebleu.CHRF(),
+        "bleu_lowercase": _bleu(lowercase=True),
+    }
+    scores = {
+        name: float(metric.corpus_score(hypotheses, streams).score)
+        for name, metric in metrics.items()
+    }
+    scores["signature"] = {
+        name: metric.get_signature().format()
+        for name, metric in metrics.items()
+    }
+    return scores
 
 
 def corpus_chrf(hypotheses, references):
@@ -167,10 +258,9 @@ def corpus_chrf(hypotheses, references):
     """
     import sacrebleu
 
-    _check_lengths(hypotheses, references)
     return float(
         sacrebleu.corpus_chrf(
-            list(hypotheses), _references_by_stream(references)
+            list(hypotheses), _checked(hypotheses, references)
         ).score
     )
 
@@ -214,40 +304,5 @@ def group_references(pairs):
     return list(grouped), list(grouped.values())
 
 
-def evaluate_translator(
-    translator, pairs, metric="bleu", limit=None, batch_size=64
-):
-    """Translate the sources of ``pairs`` and score the results.
-
-    Args:
-        translator: a :class:`~seq2seq_attention.translator.Translator`.
-        pairs: ``(source, target)`` pairs (normalised text); a source with
-            several targets is translated once and scored against all of them.
-        metric: ``"bleu"`` (reports BLEU and chrF) or ``"exact"`` (exact
-            match).
-        limit: evaluate at most this many distinct sources.
-
-    Returns:
-        a dict with the scores, ``"sentences"``, and the translations
-        (``"translations"``, a list of
-        :class:`~seq2seq_attention.translator.Translation`) with their
-        ``"references"``.
-    """
-    if metric not in ("bleu", "exact"):
-        raise ValueError(f"metric must be 'bleu' or 'exact'; got {metric!r}.")
-    sources, references = group_references(pairs)
-    if limit is not None:
-        sources, references = sources[:limit], references[:limit]
-    if not sources:
-        raise ValueError("evaluate_translator needs at least one pair.")
-    translations = translator.translate(sources, batch_size=batch_size)
-    hypotheses = [t.text for t in translations]
-    scores = {"sentences": len(sources)}
-    if metric == "bleu":
-        scores |= {
-            "bleu": corpus_bleu(hypotheses, references),
-            "chrf": corpus_chrf(hypotheses, references),
-        }
-    else:
-        scores |= {"exact_match": exact_match(hypotheses, references)}
-    return scores | {"translations": translations, "references": references}
+# Kept here for old imports; the evaluation lives in its own module.
+from .evaluation import evaluate_translator  # noqa: E402

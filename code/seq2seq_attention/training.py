@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 from pathlib import Path
 
 import keras
@@ -35,6 +36,7 @@ __all__ = [
     "PROFILES",
     "choose_profile",
     "AtomicModelCheckpoint",
+    "TimeBudget",
     "train",
 ]
 
@@ -170,6 +172,8 @@ def train(
     verbose=2,
     callbacks=(),
     tensorboard=True,
+    loss=None,
+    optimizer=None,
 ):
     """Build, compile and fit a model with the course's callbacks.
 
@@ -183,12 +187,16 @@ def train(
             stopped).
         run_dir: folder for ``best.keras``, the backup used to resume, and
             TensorBoard logs. Starting again with the same folder resumes.
-        learning_rate: Adam's learning rate.
+        learning_rate: Adam's learning rate (a number or a Keras schedule).
         patience: epochs without validation improvement before stopping.
         strategy: a ``tf.distribute.Strategy``; the default strategy if None.
         verbose: Keras' verbosity; 2 prints one line per epoch.
         callbacks: more Keras callbacks.
         tensorboard: write TensorBoard logs to ``run_dir/logs``.
+        loss: the loss (default :func:`~.metrics.masked_loss`).
+        optimizer: a function of no arguments that returns the optimizer
+            (default ``Adam(learning_rate)``); called inside the strategy's
+            scope, like ``model_fn``.
 
     Returns:
         ``(model, history)``; the model has the weights of the last epoch run.
@@ -219,8 +227,12 @@ def train(
     with strategy.scope():
         model = model_fn()
         model.compile(
-            optimizer=keras.optimizers.Adam(learning_rate),
-            loss=masked_loss(),
+            optimizer=(
+                optimizer()
+                if optimizer
+                else keras.optimizers.Adam(learning_rate)
+            ),
+            loss=loss or masked_loss(),
             metrics=[MaskedTokenAccuracy()],
         )
     monitor = "val_loss" if validation_data is not None else "loss"
@@ -245,3 +257,36 @@ def train(
         shuffle=False,
     )
     return model, history
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stop training once ``minutes`` of wall-clock time have passed.
+
+    Checked after every batch; Keras then still runs the validation and the
+    epoch-end callbacks of the epoch it stopped in, so the best checkpoint
+    sees the last weights. ``steps``, ``wall_seconds`` and ``cpu_seconds``
+    (all threads of the process) say what the budget bought.
+
+    Example:
+        >>> budget = TimeBudget(minutes=20)
+        >>> budget.seconds
+        1200.0
+    """
+
+    def __init__(self, minutes):
+        super().__init__()
+        if not minutes > 0:
+            raise ValueError(f"a time budget must be positive; got {minutes}.")
+        self.seconds = float(minutes) * 60
+        self.steps = 0
+        self.wall_seconds = self.cpu_seconds = 0.0
+
+    def on_train_begin(self, logs=None):
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+        self.wall_seconds = time.perf_counter() - self._wall
+        self.cpu_seconds = time.process_time() - self._cpu
+        if self.wall_seconds >= self.seconds:
+            self.model.stop_training = True

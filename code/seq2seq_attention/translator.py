@@ -1,14 +1,18 @@
-"""Strings in, strings out: a trained model together with its vocabularies.
+"""Strings in, strings out: a trained model together with its tokenizers.
 
-A :class:`Translator` is a ``keras.Model`` that holds the
-:class:`~seq2seq_attention.models.Seq2SeqAttention` and the configuration of
-both vectorizers (their vocabularies included), so one ``.keras`` file is the
-whole translator::
+A :class:`Translator` is a ``keras.Model`` that holds the model and the
+configuration of both tokenizers (a SentencePiece model, or a word or
+character vocabulary; see :mod:`seq2seq_attention.data.tokenizers`), so one
+``.keras`` file is the whole translator::
 
-    translator = Translator(model, source_vectorizer, target_vectorizer)
+    translator = Translator(model, source_tokenizer, target_tokenizer)
     translator.save("translator.keras")
-    translator = keras.saving.load_model("translator.keras")
-    translator.translate(["How are you?"])[0].text
+    translator = keras.saving.load_model("translator.keras", safe_mode=True)
+    translator.translate(["¿Cómo estás?"])[0].text
+
+Reading and writing text is the tokenizers' job (their ``normalize``,
+``encode`` and ``decode``): the translator only adds ``[START]``/``[END]``,
+batches, and calls the decoders of :mod:`seq2seq_attention.decoding`.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ import dataclasses
 import keras
 import numpy as np
 
-from . import data
+from .data.tokenizers import as_tokenizer, tokenizer_from_config
 from .decoding import beam_search, greedy_decode, sample_decode
 from .models import Seq2SeqAttention
+from .special_tokens import END_ID, PAD_ID, START_ID
 
 __all__ = ["Translation", "Translator"]
 
@@ -33,7 +38,8 @@ class Translation:
         source: the input text as given.
         text: the translation.
         source_tokens: the tokens the model read, ``[START]``/``[END]``
-            included, with ``[UNK]`` for words outside the vocabulary.
+            included (subword pieces, or words with ``[UNK]`` for those
+            outside a word vocabulary).
         target_tokens: the tokens the model wrote, ``[END]`` included.
         weights: ``(len(target_tokens), len(source_tokens))`` attention
             weights.
@@ -53,17 +59,22 @@ class Translation:
 
 @keras.saving.register_keras_serializable(package="seq2seq_attention")
 class Translator(keras.Model):
-    """A trained :class:`Seq2SeqAttention` with its vocabularies.
+    """A trained model with its tokenizers.
 
     Args:
-        model: the trained model.
-        source_vectorizer, target_vectorizer: the ``TextVectorization``
-            layers made by :func:`seq2seq_attention.data.make_vectorizer`
-            (or their :func:`~seq2seq_attention.data.vectorizer_config` dicts).
+        model: the trained model (a
+            :class:`~seq2seq_attention.models.Seq2SeqAttention`, or any model
+            that speaks the decoding protocol of
+            :mod:`seq2seq_attention.decoding`).
+        source_tokenizer, target_tokenizer: tokenizers of
+            :mod:`seq2seq_attention.data.tokenizers`, their ``get_config()``
+            dicts, or ``TextVectorization`` layers made by
+            :func:`seq2seq_attention.data.make_vectorizer`.
         max_source_tokens: longer inputs are refused with a clear error
             (split the text into sentences first).
 
     Example:
+        >>> from seq2seq_attention import data
         >>> src = data.make_vectorizer(["go .", "run !"])
         >>> tgt = data.make_vectorizer(["ve .", "corre !"])
         >>> model = Seq2SeqAttention(
@@ -73,9 +84,7 @@ class Translator(keras.Model):
         ...     units=8,
         ... )
         >>> translator = Translator(model, src, tgt)
-        >>> result = translator.translate(["Go home!"])[
-        ...     0
-        ... ]  # untrained: some tokens, then [END]
+        >>> result = translator.translate(["Go home!"])[0]  # untrained
         >>> result.source_tokens, result.target_tokens[-1]
         (['[START]', 'go', '[UNK]', '!', '[END]'], '[END]')
     """
@@ -83,8 +92,8 @@ class Translator(keras.Model):
     def __init__(
         self,
         model,
-        source_vectorizer,
-        target_vectorizer,
+        source_tokenizer,
+        target_tokenizer,
         max_source_tokens=200,
         **kwargs,
     ):
@@ -95,43 +104,45 @@ class Translator(keras.Model):
                 f"{type(model).__name__}."
             )
         self.seq2seq = model
-        self.source_config = _as_config(source_vectorizer)
-        self.target_config = _as_config(target_vectorizer)
-        self.max_source_tokens = max_source_tokens
-        for side, config, size in (
-            ("source", self.source_config, model.source_vocab_size),
-            ("target", self.target_config, model.target_vocab_size),
-        ):
-            # + padding, [UNK], [START], [END]
-            vocabulary_size = len(config["vocabulary"]) + 4
-            if vocabulary_size != size:
-                raise ValueError(
-                    f"The {side} vocabulary has {vocabulary_size} tokens "
-                    f"but the model expects {size} ({side}_vocab_size): "
-                    "this vocabulary was not the one the model was "
-                    "built with."
-                )
-        # Plain attributes, rebuilt from the configs: not layers to be saved.
+        # Plain attributes (saved through get_config), not layers to track.
         object.__setattr__(
-            self,
-            "_source_vectorizer",
-            data.vectorizer_from_config(self.source_config),
+            self, "source_tokenizer", as_tokenizer(source_tokenizer)
         )
-        self.target_vocabulary = [
-            "",
-            data.UNK,
-            data.START,
-            data.END,
-            *self.target_config["vocabulary"],
-        ]
-        self.source_vocabulary = [
-            "",
-            data.UNK,
-            data.START,
-            data.END,
-            *self.source_config["vocabulary"],
-        ]
+        object.__setattr__(
+            self, "target_tokenizer", as_tokenizer(target_tokenizer)
+        )
+        self.max_source_tokens = max_source_tokens
+        for side, tokenizer, size in (
+            ("source", self.source_tokenizer, model.source_vocab_size),
+            ("target", self.target_tokenizer, model.target_vocab_size),
+        ):
+            if tokenizer.vocabulary_size() != size:
+                raise ValueError(
+                    f"The {side} tokenizer has {tokenizer.vocabulary_size()} "
+                    f"ids but the model expects {size} ({side}_vocab_size): "
+                    "this tokenizer is not the one the model was built with."
+                )
         self.built = True
+
+    @property
+    def source_config(self):
+        """The source tokenizer's config (its ``level`` says which kind)."""
+        return self.source_tokenizer.get_config()
+
+    @property
+    def target_config(self):
+        """The target tokenizer's config."""
+        return self.target_tokenizer.get_config()
+
+    @property
+    def source_vocabulary(self):
+        """id -> source token."""
+        return self.source_tokenizer.vocabulary
+
+    @property
+    def target_vocabulary(self):
+        """id -> target token."""
+        return self.target_tokenizer.vocabulary
 
     def call(self, inputs, training=None):
         return self.seq2seq(inputs, training=training)
@@ -152,39 +163,29 @@ class Translator(keras.Model):
         return texts
 
     def encode_sources(self, texts):
-        """Normalise and encode texts; returns
-        ``(ids (batch, src_len), tokens per text)``."""
+        """Tokenize texts; returns ``(ids (batch, src_len), tokens per
+        text)``, ``[START]``/``[END]`` included, padded with 0."""
         texts = self._check_texts(texts)
-        level = self.source_config["level"]
-        normalized = [
-            data.normalize(t) if level == "word" else t for t in texts
+        rows = [
+            [START_ID, *ids, END_ID]
+            for ids in self.source_tokenizer.encode(texts)
         ]
-        ragged = data.encode(normalized, self._source_vectorizer)
-        lengths = ragged.row_lengths().numpy()
-        for i, n in enumerate(lengths):
-            if n - 2 > self.max_source_tokens:
+        for i, row in enumerate(rows):
+            if len(row) - 2 > self.max_source_tokens:
                 raise ValueError(
-                    f"Input {i} has {n - 2} tokens, more than "
+                    f"Input {i} has {len(row) - 2} tokens, more than "
                     f"max_source_tokens={self.max_source_tokens}: split "
                     "long texts into sentences and translate them one "
                     "by one."
                 )
-        ids = ragged.to_tensor(default_value=data.PAD_ID).numpy()
-        tokens = [
-            [self.source_vocabulary[j] for j in row[:n]]
-            for row, n in zip(ids, lengths)
-        ]
-        return ids, tokens
+        ids = np.full((len(rows), max(map(len, rows))), PAD_ID, np.int64)
+        for i, row in enumerate(rows):
+            ids[i, : len(row)] = row
+        return ids, [self.source_tokenizer.tokens(row) for row in rows]
 
-    def _detokenize(self, ids):
-        tokens = [
-            self.target_vocabulary[i]
-            for i in ids
-            if i not in (data.PAD_ID, data.START_ID, data.END_ID)
-        ]
-        return (
-            "" if self.target_config["level"] == "character" else " "
-        ).join(tokens)
+    def detokenize(self, ids):
+        """The text of target ids (reserved ids dropped)."""
+        return self.target_tokenizer.decode(ids)
 
     def translate(
         self,
@@ -213,13 +214,22 @@ class Translator(keras.Model):
             batch_size: sentences decoded together.
 
         An empty or blank string translates to ``""`` with no tokens (the
-        model is not run for it). Unknown words become ``[UNK]``.
+        model is not run for it).
         """
         if method not in ("greedy", "beam", "sample"):
             raise ValueError(
                 f"Unknown decoding method {method!r}; choose 'greedy', "
                 "'beam' or 'sample'."
             )
+        options = dict(
+            max_length=max_length,
+            beam_size=beam_size,
+            alpha=alpha,
+            temperature=temperature,
+            top_k=top_k,
+            top_p=top_p,
+            seed=seed,
+        )
         texts = self._check_texts(texts)
         results = [
             Translation(t, "", [], [], np.zeros((0, 0)), 0.0) for t in texts
@@ -228,80 +238,75 @@ class Translator(keras.Model):
         for start in range(0, len(todo), batch_size):
             chunk = todo[start : start + batch_size]
             ids, source_tokens = self.encode_sources([texts[i] for i in chunk])
-            if method == "beam":
-                found = beam_search(
-                    self.seq2seq,
-                    ids,
-                    beam_size=beam_size,
-                    alpha=alpha,
-                    max_length=max_length,
-                )
-                best = [
-                    (
-                        found.tokens[r, 0],
-                        found.scores[r, 0],
-                        found.weights[r, 0],
-                        found.lengths[r, 0],
-                    )
-                    for r in range(len(chunk))
-                ]
-            else:
-                if method == "greedy":
-                    decoded = greedy_decode(
-                        self.seq2seq, ids, max_length=max_length
-                    )
-                else:
-                    decoded = sample_decode(
-                        self.seq2seq,
-                        ids,
-                        temperature=temperature,
-                        top_k=top_k,
-                        top_p=top_p,
-                        seed=seed,
-                        max_length=max_length,
-                    )
-                best = [
-                    (
-                        decoded.tokens[r],
-                        decoded.log_probs[r].sum(),
-                        decoded.weights[r],
-                        decoded.lengths[r],
-                    )
-                    for r in range(len(chunk))
-                ]
-            for row, i in enumerate(chunk):
-                tokens, log_prob, weights, n = best[row]
-                n = int(n)
-                alternatives = []
-                if method == "beam":
-                    alternatives = [
-                        (
-                            self._detokenize(
-                                found.tokens[row, k, : found.lengths[row, k]]
-                            ),
-                            float(found.scores[row, k]),
-                            float(found.normalized_scores[row, k]),
-                        )
-                        for k in range(found.tokens.shape[1])
-                    ]
+            hypotheses = self._decode(ids, method, options)
+            for i, tokens, best in zip(chunk, source_tokens, hypotheses):
+                target, log_prob, weights, alternatives = best
                 results[i] = Translation(
                     source=texts[i],
-                    text=self._detokenize(tokens[:n]),
-                    source_tokens=source_tokens[row],
-                    target_tokens=[
-                        self.target_vocabulary[j] for j in tokens[:n]
-                    ],
-                    weights=weights[:n, : len(source_tokens[row])],
-                    log_prob=float(log_prob),
+                    text=self.detokenize(target),
+                    source_tokens=tokens,
+                    target_tokens=self.target_tokenizer.tokens(target),
+                    weights=weights[: len(target), : len(tokens)],
+                    log_prob=log_prob,
                     alternatives=alternatives,
                 )
         return results
 
+    def _decode(self, ids, method, options):
+        """Decode a batch; per sentence ``(ids, log_prob, weights,
+        alternatives)``, the ids ending with ``[END]`` (unless cut off)."""
+        limit = options["max_length"]
+        if method == "beam":
+            found = beam_search(
+                self.seq2seq,
+                ids,
+                beam_size=options["beam_size"],
+                alpha=options["alpha"],
+                max_length=limit,
+            )
+            out = []
+            for r in range(len(ids)):
+                n = found.lengths[r]
+                alternatives = [
+                    (
+                        self.detokenize(found.tokens[r, k, : n[k]]),
+                        float(found.scores[r, k]),
+                        float(found.normalized_scores[r, k]),
+                    )
+                    for k in range(found.tokens.shape[1])
+                ]
+                best = list(found.tokens[r, 0, : n[0]])
+                weights = found.weights[r, 0]
+                score = float(found.scores[r, 0])
+                out.append((best, score, weights, alternatives))
+            return out
+        if method == "greedy":
+            decoded = greedy_decode(self.seq2seq, ids, max_length=limit)
+        else:
+            decoded = sample_decode(
+                self.seq2seq,
+                ids,
+                temperature=options["temperature"],
+                top_k=options["top_k"],
+                top_p=options["top_p"],
+                seed=options["seed"],
+                max_length=limit,
+            )
+        return [
+            (
+                list(decoded.tokens[r, : decoded.lengths[r]]),
+                float(decoded.log_probs[r].sum()),
+                decoded.weights[r],
+                [],
+            )
+            for r in range(len(ids))
+        ]
+
     def get_config(self):
         return {
             "model": keras.saving.serialize_keras_object(self.seq2seq),
-            "source_vectorizer": self.source_config,
-            "target_vectorizer": self.target_config,
+            "source_tokenizer": self.source_config,
+            "target_tokenizer": self.target_config,
             "max_source_tokens": self.max_source_tokens,
             "name": self.name,
         }
@@ -312,16 +317,10 @@ class Translator(keras.Model):
         config["model"] = keras.saving.deserialize_keras_object(
             config["model"]
         )
-        return cls(**config)
-
-
-def _as_config(vectorizer):
-    if isinstance(vectorizer, dict):
-        missing = {"level", "standardize", "vocabulary"} - set(vectorizer)
-        if missing:
-            raise ValueError(
-                "A vectorizer config needs the keys level, standardize, "
-                f"vocabulary; missing {missing}."
+        for side in ("source", "target"):  # files written before subwords
+            if f"{side}_vectorizer" in config:
+                config[f"{side}_tokenizer"] = config.pop(f"{side}_vectorizer")
+            config[f"{side}_tokenizer"] = tokenizer_from_config(
+                config[f"{side}_tokenizer"]
             )
-        return vectorizer
-    return data.vectorizer_config(vectorizer)
+        return cls(**config)

@@ -77,8 +77,9 @@ from .corpus import (
     sha256_of,
 )
 from .description import PERCENTILES, Description, describe
-from .pipeline import encode, make_dataset
-from .splits import Split, split_by_source
+from .pipeline import encode, make_dataset, token_buckets
+from .splits import Split, sample_pairs, split_by_source
+from .subwords import SubwordTokenizer
 from .text import (
     deduplicate,
     filter_by_length,
@@ -86,7 +87,14 @@ from .text import (
     prepare_pairs,
     tokenize,
 )
+from .tokenizers import (
+    VocabularyTokenizer,
+    detokenize_words,
+    tokenizer_from_config,
+    train_tokenizer,
+)
 from .tsv import ParallelCorpus, parse_tsv, read_tsv
+from .typography import normalize_text
 from .vocabulary import (
     make_vectorizer,
     standardize_sentence,
@@ -131,8 +139,16 @@ __all__ = [
     "parse_tsv",
     "prepare_pairs",
     "read_tsv",
+    "sample_pairs",
     "sha256_of",
     "split_by_source",
+    "SubwordTokenizer",
+    "VocabularyTokenizer",
+    "detokenize_words",
+    "normalize_text",
+    "token_buckets",
+    "tokenizer_from_config",
+    "train_tokenizer",
     "standardize_sentence",
     "tokenize",
     "vectorizer_config",

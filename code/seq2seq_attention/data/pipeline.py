@@ -26,12 +26,18 @@ from ..special_tokens import END_ID, PAD_ID, START_ID
 __all__ = [
     "encode",
     "make_dataset",
+    "token_buckets",
 ]
 
 
-def encode(texts, vectorizer, *, markers=True):
+def encode(texts, tokenizer, *, markers=True):
     """Token ids of each text, ``[START] ... [END]`` around them, as a
     ``tf.RaggedTensor``.
+
+    ``tokenizer`` is any tokenizer of :mod:`~seq2seq_attention.data.tokenizers`
+    (it normalizes the texts itself) or a ``TextVectorization`` from
+    :func:`~seq2seq_attention.data.make_vectorizer` (which expects normalized
+    text).
 
     Example:
         >>> from seq2seq_attention.data import make_vectorizer
@@ -39,10 +45,17 @@ def encode(texts, vectorizer, *, markers=True):
         >>> encode(["go .", "go go"], v).to_list()
         [[2, 5, 4, 3], [2, 5, 5, 3]]
     """
-    # (n, None) ragged
-    ids = vectorizer(tf.constant(list(texts), dtype=tf.string))
-    if not isinstance(ids, tf.RaggedTensor):
-        ids = tf.RaggedTensor.from_tensor(ids, padding=PAD_ID)
+    texts = list(texts)
+    if hasattr(tokenizer, "level"):  # a tokenizer: Python lists of ids
+        rows = tokenizer.encode(texts)
+        ids = tf.RaggedTensor.from_row_lengths(
+            np.array([i for row in rows for i in row], np.int64),
+            np.array([len(row) for row in rows], np.int64),
+        )
+    else:
+        ids = tokenizer(tf.constant(texts, dtype=tf.string))  # (n, None)
+        if not isinstance(ids, tf.RaggedTensor):
+            ids = tf.RaggedTensor.from_tensor(ids, padding=PAD_ID)
     if not markers:
         return ids
     n = ids.nrows()
@@ -60,6 +73,34 @@ def _bucket_boundaries(lengths, buckets):
     return sorted({int(q) + 1 for q in quantiles})
 
 
+def token_buckets(lengths, max_tokens):
+    """Bucket boundaries and batch sizes for batches of about ``max_tokens``
+    padded tokens: short sentences come many to a batch, long ones few.
+
+    A batch of bucket ``i`` holds sentences shorter than ``boundaries[i]``
+    (the last bucket: up to the longest), so it has at most
+    ``batch_sizes[i] * longest <= max_tokens`` positions.
+
+    Example:
+        >>> token_buckets([3, 5, 9, 17], max_tokens=64)
+        ([5, 7, 9, 11, 13, 15, 17], [16, 10, 8, 6, 5, 4, 4, 3])
+    """
+    longest = int(max(lengths))
+    if max_tokens < longest:
+        raise ValueError(
+            f"max_tokens={max_tokens} cannot hold the longest sentence "
+            f"({longest} tokens with [START]/[END]); raise it."
+        )
+    # Steps of 2 up to 13, then steps of about 1/8 of the length, so that
+    # no bucket pads more than about 12% beyond its shortest sentence.
+    edges, edge = [], 5
+    while edge <= longest:
+        edges.append(edge)
+        edge += 2 if edge < 13 else max(2, edge // 8)
+    uppers = [b - 1 for b in edges] + [longest]
+    return edges, [max(1, max_tokens // u) for u in uppers]
+
+
 def make_dataset(
     pairs,
     source_vectorizer,
@@ -69,6 +110,7 @@ def make_dataset(
     shuffle=True,
     seed=None,
     buckets=None,
+    max_tokens=None,
     drop_remainder=False,
 ):
     """A ``tf.data.Dataset`` of
@@ -81,9 +123,12 @@ def make_dataset(
     [END]`` (then padding), offset by one.
 
     Args:
-        pairs: ``(source, target)`` pairs of normalised text.
-        source_vectorizer, target_vectorizer: from :func:`make_vectorizer`.
-        batch_size: pairs per batch.
+        pairs: ``(source, target)`` pairs: raw text for a tokenizer of
+            :mod:`~seq2seq_attention.data.tokenizers`, normalised text for a
+            vectorizer.
+        source_vectorizer, target_vectorizer: tokenizers, or vectorizers
+            from :func:`make_vectorizer`.
+        batch_size: pairs per batch (ignored with ``max_tokens``).
         shuffle: shuffle all pairs, again each epoch, with ``seed`` (required
             when shuffling, so that runs are reproducible).
         seed: the shuffle seed.
@@ -91,6 +136,9 @@ def make_dataset(
             length buckets at the length quantiles; or a list of bucket
             boundaries. Bucketing batches sentences of similar length
             together, so there is less padding to compute on.
+        max_tokens: batches by size instead of count: each holds about
+            ``max_tokens`` padded positions (:func:`token_buckets`), so a
+            step costs about the same whatever the sentence lengths.
         drop_remainder: drop a last, smaller batch (of each bucket).
 
     Example:
@@ -122,14 +170,18 @@ def make_dataset(
         dataset = dataset.shuffle(
             len(pairs), seed=seed, reshuffle_each_iteration=True
         )
-    if buckets:
+    if buckets or max_tokens:
         lengths = np.maximum(
             sources.row_lengths().numpy(), targets.row_lengths().numpy()
         )
-        if isinstance(buckets, int):
+        if max_tokens:
+            boundaries, batch_sizes = token_buckets(lengths, max_tokens)
+        elif isinstance(buckets, int):
             boundaries = _bucket_boundaries(lengths, buckets)
         else:
             boundaries = sorted(int(b) for b in buckets)
+        if not max_tokens:
+            batch_sizes = [batch_size] * (len(boundaries) + 1)
         src_values, src_splits = sources.flat_values, sources.row_splits
         tgt_values, tgt_splits = targets.flat_values, targets.row_splits
         # one pair at a time: 1-D tensors of different lengths
@@ -146,7 +198,7 @@ def make_dataset(
                 tf.shape(s)[0], tf.shape(t)[0]
             ),
             bucket_boundaries=boundaries,
-            bucket_batch_sizes=[batch_size] * (len(boundaries) + 1),
+            bucket_batch_sizes=batch_sizes,
             drop_remainder=drop_remainder,
         )
         # The number of batches is fixed (each bucket's size is), but tf.data
@@ -156,10 +208,9 @@ def make_dataset(
             np.searchsorted(boundaries, lengths, side="right"),
             minlength=len(boundaries) + 1,
         )
+        sizes = np.array(batch_sizes)
         batches = (
-            per_bucket // batch_size
-            if drop_remainder
-            else -(-per_bucket // batch_size)
+            per_bucket // sizes if drop_remainder else -(-per_bucket // sizes)
         )
         dataset = dataset.apply(
             tf.data.experimental.assert_cardinality(int(batches.sum()))

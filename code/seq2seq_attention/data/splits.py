@@ -27,6 +27,7 @@ from .corpus import check_sha256, sha256_of
 from .tsv import read_tsv
 
 __all__ = [
+    "sample_pairs",
     "Split",
     "split_by_source",
 ]
@@ -111,8 +112,11 @@ class Split:
         )
 
 
-def split_by_source(pairs, *, fractions=(0.8, 0.1, 0.1), seed):
+def split_by_source(pairs, *, fractions=(0.8, 0.1, 0.1), seed, counts=None):
     """Split pairs into train/validation/test by distinct **source** sentence.
+
+    ``counts=(validation, test)`` asks for exactly that many distinct sources
+    in the two held-out parts instead of ``fractions`` (the rest is train).
 
     All the pairs of one source (its several translations) go to the same
     part, so no test source is ever seen in training. The distinct sources
@@ -147,8 +151,24 @@ def split_by_source(pairs, *, fractions=(0.8, 0.1, 0.1), seed):
         )
     sources = sorted({s for s, _ in pairs})
     order = np.random.default_rng(seed).permutation(len(sources))
-    n_test = int(round(fractions[2] * len(sources)))
-    n_validation = int(round(fractions[1] * len(sources)))
+    if counts is not None:
+        n_validation, n_test = (int(c) for c in counts)
+        if min(n_validation, n_test) < 0 or n_validation + n_test > len(
+            sources
+        ):
+            raise ValueError(
+                f"counts={tuple(counts)} asks for more held-out sources than "
+                f"the {len(sources)} distinct ones."
+            )
+        total = len(sources)
+        fractions = (
+            (total - n_validation - n_test) / total,
+            n_validation / total,
+            n_test / total,
+        )
+    else:
+        n_test = int(round(fractions[2] * len(sources)))
+        n_validation = int(round(fractions[1] * len(sources)))
     part_of = {}
     for rank, index in enumerate(order):
         part_of[sources[index]] = (
@@ -158,3 +178,21 @@ def split_by_source(pairs, *, fractions=(0.8, 0.1, 0.1), seed):
     for pair in pairs:
         parts[part_of[pair[0]]].append(tuple(pair))
     return Split(*parts, seed=seed, fractions=fractions)
+
+
+def sample_pairs(pairs, n, *, seed):
+    """A seeded random sample of ``n`` pairs, in their original order (all of
+    them if there are no more than ``n``).
+
+    A corpus file is often sorted (Tatoeba's by length), so its first ``n``
+    pairs are not a sample of it: they are its shortest sentences.
+
+    Example:
+        >>> pairs = [(str(i), str(i)) for i in range(10)]
+        >>> sample_pairs(pairs, 3, seed=0)
+        [('2', '2'), ('4', '4'), ('6', '6')]
+    """
+    if n >= len(pairs):
+        return list(pairs)
+    chosen = np.sort(np.random.default_rng(seed).permutation(len(pairs))[:n])
+    return [pairs[i] for i in chosen]

@@ -117,8 +117,12 @@ def _luong_case(seed, vocab, embedding_dim, units, src_len, real):
     from ..models import LuongDecoder
 
     keras.utils.set_random_seed(seed)
-    decoder = LuongDecoder(
-        vocab, embedding_dim=embedding_dim, units=units, attention="additive"
+    decoder = LuongDecoder(  # Luong's own output: tanh(W_c [c; o])
+        vocab,
+        embedding_dim=embedding_dim,
+        units=units,
+        attention="additive",
+        combine="tanh",
     )
     rng = np.random.default_rng(seed)
     bias = decoder.rnn.cell.bias

@@ -171,15 +171,17 @@ def check_luong_output(fn):
             draw(units, vocab),
             draw(vocab),
         )
-        decoder = LuongDecoder(
-            vocab_size=vocab, embedding_dim=2, units=units, attention="dot"
+        decoder = LuongDecoder(  # the textbook formula: tanh(W_c [c; o])
+            vocab_size=vocab,
+            embedding_dim=2,
+            units=units,
+            attention="dot",
+            combine="tanh",
         )
         decoder.combine.set_weights([W_c])
         decoder.output_layer.set_weights([W_out, b_out])
         expected = np.asarray(
-            decoder._logits(
-                context.astype("float32"), output.astype("float32")
-            )
+            decoder.head(output.astype("float32"), context.astype("float32"))
         )
         cases.append(
             (
