@@ -54,12 +54,7 @@ def held_out_split(seed):
     """Spanish -> English pairs: (train, validation, test), 2,000 distinct
     sources in each held-out part."""
     corpus = data.load_spa_eng(download=False, reverse=True)
-    pairs = [
-        (data.normalize_text(s), data.normalize_text(t))
-        for s, t in corpus.pairs
-    ]
-    pairs = data.deduplicate([p for p in pairs if p[0] and p[1]])
-    return data.split_by_source(pairs, seed=seed, counts=(2000, 2000))
+    return data.translation_split(corpus.pairs, seed=seed)
 
 
 def _value(text):

@@ -139,10 +139,10 @@ def test_evaluate_on_the_saved_split_writes_json(tiny_run, capsys):
     )
     assert "BLEU" in capsys.readouterr().out
     result = json.loads(scores.read_text())
-    assert (
-        set(result) == {"sentences", "bleu", "chrf"}
-        and result["sentences"] > 0
-    )
+    # Issue 11 adds the sacreBLEU signature and the lowercase score.
+    assert {"sentences", "bleu", "chrf", "signature"} <= set(result)
+    assert result["sentences"] > 0
+    assert result["signature"]["bleu"].startswith("nrefs:1")
 
 
 @pytest.mark.parametrize(

@@ -592,8 +592,12 @@ def test_luong_output_reference_is_the_package_decoder():
         rng.normal(size=(2, 3, 4)).astype("float32"),
         rng.normal(size=(2, 3, 4)).astype("float32"),
     )
-    decoder = LuongDecoder(
-        vocab_size=5, embedding_dim=2, units=4, attention="dot"
+    decoder = LuongDecoder(  # the textbook head: tanh(W_c [c; o])
+        vocab_size=5,
+        embedding_dim=2,
+        units=4,
+        attention="dot",
+        combine="tanh",
     )
     W_c, (W_out, b_out) = (
         decoder.combine.get_weights()[0],
@@ -678,8 +682,8 @@ def test_decoder_step_shapes_agree_with_the_package_decoders():
         np.ones((batch, src_len), bool),
     )
     for name, decoder in (
-        ("luong", LuongDecoder(vocab, emb, units)),
-        ("bahdanau", BahdanauDecoder(vocab, emb, units)),
+        ("luong", LuongDecoder(vocab, emb, units, combine="tanh")),
+        ("bahdanau", BahdanauDecoder(vocab, emb, units, combine="tanh")),
     ):
         cell = (
             decoder.rnn.cell

@@ -12,7 +12,7 @@ from seq2seq_attention.special_tokens import UNK
 from seq2seq_attention.training import TimeBudget
 
 TINY = recipes.Recipe(
-    vocab_size=300,
+    vocab_size=400,
     embedding_dim=16,
     units=16,
     max_tokens=400,

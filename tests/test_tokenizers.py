@@ -182,3 +182,9 @@ def test_character_tokenizer_round_trips():
 def test_unknown_level_is_refused():
     with pytest.raises(ValueError, match="level must be one of"):
         train_tokenizer(["a"], level="sentence")
+
+
+def test_subword_vocabulary_too_small_says_how_large(sample):
+    texts = [t for _, t in sample]
+    with pytest.raises(ValueError, match=r"too small.*vocab_size=\d+ or more"):
+        train_tokenizer(texts, level="subword", vocab_size=262)

@@ -30,7 +30,9 @@ _PACKAGE = "seq2seq_attention"
 
 def masked_loss(label_smoothing=0.0):
     """Cross-entropy over the target vocabulary that ignores padding (id 0),
-    averaged over the real tokens: :class:`MaskedCrossEntropy`.
+    averaged over the real tokens: Keras'
+    ``SparseCategoricalCrossentropy(ignore_class=0)``, or
+    :class:`MaskedCrossEntropy` when ``label_smoothing`` is not 0.
 
     Example:
         >>> import numpy as np
@@ -43,6 +45,10 @@ def masked_loss(label_smoothing=0.0):
         ... )  # only the first token counts
         0.1054
     """
+    if not label_smoothing:
+        return keras.losses.SparseCategoricalCrossentropy(
+            from_logits=True, ignore_class=0, name="masked_loss"
+        )
     return MaskedCrossEntropy(label_smoothing=label_smoothing)
 
 
@@ -89,7 +95,12 @@ class MaskedCrossEntropy(keras.losses.Loss):
             loss = (1 - self.label_smoothing) * loss
             loss = loss + self.label_smoothing * smooth
         real = ops.cast(ops.not_equal(y_true, 0), "float32")
-        return ops.sum(loss * real) / ops.maximum(ops.sum(real), 1.0)
+        # Keras averages what call returns over all (batch, tgt_len) cells
+        # ("sum_over_batch_size"), padding included, and under tf.distribute
+        # per replica; rescaling each real token by cells / real tokens makes
+        # that average the mean over real tokens, as ignore_class does.
+        scale = ops.sum(ops.ones_like(real)) / ops.maximum(ops.sum(real), 1.0)
+        return loss * real * scale  # (batch, tgt_len)
 
     def get_config(self):
         return super().get_config() | {"label_smoothing": self.label_smoothing}

@@ -78,7 +78,12 @@ from .corpus import (
 )
 from .description import PERCENTILES, Description, describe
 from .pipeline import encode, make_dataset, token_buckets
-from .splits import Split, sample_pairs, split_by_source
+from .splits import (
+    Split,
+    sample_pairs,
+    split_by_source,
+    translation_split,
+)
 from .subwords import SubwordTokenizer
 from .text import (
     deduplicate,
@@ -142,6 +147,7 @@ __all__ = [
     "sample_pairs",
     "sha256_of",
     "split_by_source",
+    "translation_split",
     "SubwordTokenizer",
     "VocabularyTokenizer",
     "detokenize_words",

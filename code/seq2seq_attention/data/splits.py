@@ -24,12 +24,15 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import check_sha256, sha256_of
+from .text import deduplicate
 from .tsv import read_tsv
+from .typography import normalize_text
 
 __all__ = [
     "sample_pairs",
     "Split",
     "split_by_source",
+    "translation_split",
 ]
 
 
@@ -196,3 +199,30 @@ def sample_pairs(pairs, n, *, seed):
         return list(pairs)
     chosen = np.sort(np.random.default_rng(seed).permutation(len(pairs))[:n])
     return [pairs[i] for i in chosen]
+
+
+def translation_split(pairs, *, seed=0, counts=(2000, 2000)):
+    """The translator's split: pairs as written, typography folded
+    (:func:`~seq2seq_attention.data.typography.normalize_text`), empty and
+    repeated pairs dropped, then :func:`split_by_source` with ``counts``
+    distinct sources held out for validation and for test.
+
+    Cased text and punctuation are kept: the subword tokenizers read raw
+    text, and BLEU is scored against these references as people wrote them.
+    ``counts`` shrinks to a tenth of the sources each when the corpus is too
+    small for it (the shipped sample).
+
+    Example:
+        >>> pairs = [(f"Hola {i}\u00a0!", f"Hi {i}!") for i in range(50)]
+        >>> split = translation_split(pairs + pairs[:5], counts=(5, 5))
+        >>> len(split.train), len(split.validation), len(split.test)
+        (40, 5, 5)
+        >>> split.test[0][0]
+        'Hola 3 !'
+    """
+    pairs = [(normalize_text(s), normalize_text(t)) for s, t in pairs]
+    pairs = deduplicate([p for p in pairs if p[0] and p[1]])
+    sources = len({s for s, _ in pairs})
+    if sum(counts) > sources // 2:
+        counts = (sources // 10, sources // 10)
+    return split_by_source(pairs, seed=seed, counts=counts)

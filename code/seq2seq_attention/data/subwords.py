@@ -36,6 +36,7 @@ Example:
 from __future__ import annotations
 
 import base64
+import re
 
 import numpy as np
 
@@ -115,7 +116,6 @@ class SubwordTokenizer:
             >>> t.vocabulary[:5], t.vocabulary_size() <= 270
             (['', '[UNK]', '[START]', '[END]', '<0x00>'], True)
         """
-        import sentencepiece
 
         if model_type not in ("unigram", "bpe"):
             raise ValueError(
@@ -125,29 +125,17 @@ class SubwordTokenizer:
         if not texts:
             raise ValueError("SubwordTokenizer.train got no non-empty text.")
         model = _BytesWriter()
-        sentencepiece.SentencePieceTrainer.train(
-            sentence_iterator=iter(texts),
-            model_writer=model,
-            vocab_size=vocab_size,
-            model_type=model_type,
-            # normalize_text has folded the text already: no other change.
-            normalization_rule_name="identity",
-            byte_fallback=True,  # never [UNK]
-            character_coverage=0.9995,  # rarer characters are spelled in bytes
-            split_digits=True,  # numbers digit by digit: any number works
-            pad_id=PAD_ID,
-            unk_id=UNK_ID,
-            bos_id=START_ID,
-            eos_id=END_ID,
-            pad_piece="[PAD]",  # shown as "" in .vocabulary, like RESERVED
-            unk_piece="[UNK]",
-            bos_piece="[START]",
-            eos_piece="[END]",
-            hard_vocab_limit=False,  # a small corpus gives fewer pieces
-            num_threads=1,  # deterministic
-            input_sentence_size=0,
-            minloglevel=2,
-        )
+        try:
+            _train_sentencepiece(texts, model, vocab_size, model_type)
+        except RuntimeError as error:
+            found = re.search(r"required_chars\. (\d+) vs (\d+)", str(error))
+            if not found:
+                raise
+            raise ValueError(
+                f"vocab_size={vocab_size} is too small for this text: the "
+                "reserved ids, the 256 byte pieces and its characters need "
+                f"{found.group(2)}; pass vocab_size={found.group(2)} or more."
+            ) from None
         return cls(model.data)
 
     # -- Python --------------------------------------------------------------
@@ -461,3 +449,32 @@ class _GraphSegmenter:
             text, "UTF-8", "UTF-8", errors="replace", replacement_char=0xFFFD
         )
         return tf.strings.regex_replace(text, "^ ", "")  # the first ▁
+
+
+def _train_sentencepiece(texts, writer, vocab_size, model_type):
+    """SentencePiece's trainer with the package's settings."""
+    import sentencepiece
+
+    sentencepiece.SentencePieceTrainer.train(
+        sentence_iterator=iter(texts),
+        model_writer=writer,
+        vocab_size=vocab_size,
+        model_type=model_type,
+        # normalize_text has folded the text already: no other change.
+        normalization_rule_name="identity",
+        byte_fallback=True,  # never [UNK]
+        character_coverage=0.9995,  # rarer characters are spelled in bytes
+        split_digits=True,  # numbers digit by digit: any number works
+        pad_id=PAD_ID,
+        unk_id=UNK_ID,
+        bos_id=START_ID,
+        eos_id=END_ID,
+        pad_piece="[PAD]",  # shown as "" in .vocabulary, like RESERVED
+        unk_piece="[UNK]",
+        bos_piece="[START]",
+        eos_piece="[END]",
+        hard_vocab_limit=False,  # a small corpus gives fewer pieces
+        num_threads=1,  # deterministic
+        input_sentence_size=0,
+        minloglevel=2,
+    )
