@@ -13,6 +13,34 @@ def not_done(*args):
     raise NotImplementedError
 
 
+def position_table(J, d, first=1):
+    j = np.arange(first, J + first)[:, None] / J
+    k = np.arange(1, d + 1)[None, :] / d
+    return (1 - j) - k * (1 - 2 * j)
+
+
+def extended(source, target, vocabulary, copy_target=True):
+    known = {w: i + 4 for i, w in enumerate(vocabulary)}
+    extra = {}
+    for w in source:
+        if w not in known and w not in extra:
+            extra[w] = len(known) + 4 + len(extra)
+    copyable = extra if copy_target else {}
+    return (
+        [known.get(w, extra.get(w, 1)) for w in source],
+        [known.get(w, copyable.get(w, 1)) for w in target],
+    )
+
+
+def final_distribution(p_vocab, attention, ids, p_gen, n_oovs, add_at=True):
+    p = np.concatenate([p_gen * p_vocab, np.zeros(n_oovs)])
+    if add_at:
+        np.add.at(p, ids, (1 - p_gen) * attention)
+    else:
+        p[ids] += (1 - p_gen) * attention
+    return p
+
+
 CHECKERS = {
     "stable_softmax": (
         exercises.check_stable_softmax,
@@ -169,6 +197,18 @@ CHECKERS = {
     "attention_entropy": (
         exercises.check_attention_entropy,
         lambda w: alignment.attention_entropy(w),
+    ),
+    "position_encoding": (
+        exercises.check_position_encoding,
+        lambda J, d: position_table(J, d),
+    ),
+    "extend_ids": (
+        exercises.check_extend_ids,
+        lambda s, t, v: extended(s, t, v),
+    ),
+    "final_distribution": (
+        exercises.check_final_distribution,
+        lambda *args: final_distribution(*args),
     ),
     # The tools chapter (07_tools)
     "clipped_precision": (
@@ -498,6 +538,14 @@ WRONG = {
     ),
     # nan for zero weights
     "attention_entropy": lambda w: -(w * np.log(w)).sum(-1),
+    # counts words from 0
+    "position_encoding": lambda J, d: position_table(J, d, first=0),
+    # never copies into the target
+    "extend_ids": lambda s, t, v: extended(s, t, v, copy_target=False),
+    # p[ids] += ...: a repeated word gets one weight, not both
+    "final_distribution": lambda *args: final_distribution(
+        *args, add_at=False
+    ),
     "clipped_precision": lambda h, r, n: (  # not clipped
         sum(
             tuple(h[i : i + n])

@@ -15,7 +15,9 @@ Modules are named for what they do:
   ``[UNK]``, ``[START]``, ``[END]``), without TensorFlow;
 - :mod:`~seq2seq_attention.tasks`: synthetic tasks: copy, reverse and sort
   (:mod:`~seq2seq_attention.tasks.sequences`) and dates -> ISO 8601
-  (:mod:`~seq2seq_attention.tasks.dates`, also ``seq2seq_attention.dates``);
+  (:mod:`~seq2seq_attention.tasks.dates`, also ``seq2seq_attention.dates``),
+  bAbI-style stories with a question (:mod:`~seq2seq_attention.tasks.qa`)
+  and news reports -> headlines (:mod:`~seq2seq_attention.tasks.headlines`);
 - :mod:`~seq2seq_attention.models`: encoder, Luong and Bahdanau decoders, the
   model;
 - :mod:`~seq2seq_attention.training`: profiles, callbacks, resumable ``train``;
@@ -26,6 +28,14 @@ Modules are named for what they do:
   decoding by hand;
 - :mod:`~seq2seq_attention.translator`: strings in, strings out, one ``.keras``
   file;
+- :mod:`~seq2seq_attention.qa_models`: question answering over a story: a
+  memory network, a same-size GRU baseline, where attention points;
+- :mod:`~seq2seq_attention.pointer`: the pointer-generator, attention that
+  copies source words (extended ids, the copy distribution);
+- :mod:`~seq2seq_attention.summarizer`: the pointer-generator's strings-in,
+  strings-out ``Summarizer``, one ``.keras`` file;
+- :mod:`~seq2seq_attention.summary_metrics`: ROUGE and the copy rate of names
+  and figures;
 - :mod:`~seq2seq_attention.transformer`: multi-head attention and a small
   Transformer;
 - :mod:`~seq2seq_attention.finetune`: fine-tuning a saved translator on a new
@@ -57,7 +67,17 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # the course uses tf.data
 # Importing these registers their Keras-serializable classes, so that
 # keras.saving.load_model("translator.keras") works after `import
 # seq2seq_attention`.
-from . import data, metrics, models, training, transformer, translator  # noqa: F401
+from . import (  # noqa: F401
+    data,
+    metrics,
+    models,
+    pointer,
+    qa_models,
+    summarizer,
+    training,
+    transformer,
+    translator,
+)
 from .attention import (
     AdditiveAttention,
     BaseAttention,

@@ -1,4 +1,4 @@
-"""A pointer-generator (See et al., 2017): attention that copies from the source.
+"""A pointer-generator (See et al., 2017): attention that copies the source.
 
 A plain attention decoder can only write words of its vocabulary: a name
 it has never seen becomes ``[UNK]``. A pointer-generator can also *copy*
@@ -31,11 +31,12 @@ the source's words.
 
 Example:
     >>> import numpy as np
-    >>> model = PointerGenerator(vocab_size=12, max_oovs=3, embedding_dim=8,
-    ...                          units=16)
+    >>> model = PointerGenerator(
+    ...     vocab_size=12, max_oovs=3, embedding_dim=8, units=16
+    ... )
     >>> source = np.array([[2, 12, 5, 13, 3]])  # two OOVs: ids 12 and 13
     >>> log_probs = model((source, np.array([[2, 12]])))
-    >>> tuple(log_probs.shape)                   # V + max_oovs = 15 ids
+    >>> tuple(log_probs.shape)  # V + max_oovs = 15 ids
     (1, 2, 15)
     >>> np.round(np.exp(ops.convert_to_numpy(log_probs)).sum(-1), 4).tolist()
     [[1.0, 1.0]]
@@ -44,7 +45,6 @@ Example:
 from __future__ import annotations
 
 import keras
-import numpy as np
 import tensorflow as tf
 from keras import ops
 
@@ -68,7 +68,7 @@ _TINY = 1e-12  # log(0) guard: probabilities below this count as this
 
 
 def vocabulary_index(vocabulary):
-    """``{token: id}`` for a vectorizer config's vocabulary (reserved ids first).
+    """``{token: id}`` for a vectorizer config's vocabulary (reserved first).
 
     Example:
         >>> index = vocabulary_index(["the", "storm"])
@@ -99,8 +99,9 @@ def extend_ids(tokens, index, max_oovs, oovs=None):
 
     Example:
         >>> index = vocabulary_index(["storm", "in", "hits"])
-        >>> ids, oovs = extend_ids("storm hits zorbu in palmar".split(),
-        ...                        index, max_oovs=5)
+        >>> ids, oovs = extend_ids(
+        ...     "storm hits zorbu in palmar".split(), index, max_oovs=5
+        ... )
         >>> ids, oovs
         ([4, 6, 7, 5, 8], ['zorbu', 'palmar'])
         >>> extend_ids("palmar storm kelo".split(), index, 5, oovs)[0]
@@ -125,8 +126,9 @@ def extend_ids(tokens, index, max_oovs, oovs=None):
     return ids, oovs
 
 
-def pointer_dataset(pairs, vocabulary, max_oovs, batch_size=64, shuffle=True,
-                    seed=None):
+def pointer_dataset(
+    pairs, vocabulary, max_oovs, batch_size=64, shuffle=True, seed=None
+):
     """A ``tf.data.Dataset`` of ``((source, target_in), target_out)`` batches
     in extended ids, for :class:`PointerGenerator`.
 
@@ -143,43 +145,58 @@ def pointer_dataset(pairs, vocabulary, max_oovs, batch_size=64, shuffle=True,
 
     Example:
         >>> pairs = [("storm hits palmar", "storm in palmar")]
-        >>> (s, t_in), t_out = next(iter(pointer_dataset(
-        ...     pairs, ["storm", "in", "hits"], 5, shuffle=False)))
+        >>> (s, t_in), t_out = next(
+        ...     iter(
+        ...         pointer_dataset(
+        ...             pairs, ["storm", "in", "hits"], 5, shuffle=False
+        ...         )
+        ...     )
+        ... )
         >>> s.numpy().tolist(), t_in.numpy().tolist(), t_out.numpy().tolist()
         ([[2, 4, 6, 7, 3]], [[2, 4, 5, 7]], [[4, 5, 7, 3]])
     """
     if shuffle and seed is None:
-        raise ValueError("shuffle=True needs a seed (any int) so that runs "
-                         "are reproducible; or pass shuffle=False.")
+        raise ValueError(
+            "shuffle=True needs a seed (any int) so that runs "
+            "are reproducible; or pass shuffle=False."
+        )
     if not pairs:
         raise ValueError("pointer_dataset got no pairs.")
     index = vocabulary_index(vocabulary)
     sources, targets = [], []
     for source, target in pairs:
         source_ids, oovs = extend_ids(data.tokenize(source), index, max_oovs)
-        target_ids, _ = extend_ids(data.tokenize(target), index, max_oovs,
-                                   oovs)
+        target_ids, _ = extend_ids(
+            data.tokenize(target), index, max_oovs, oovs
+        )
         sources.append([data.START_ID, *source_ids, data.END_ID])
         targets.append([data.START_ID, *target_ids, data.END_ID])
     sources = tf.ragged.constant(sources, dtype=tf.int64)
     targets = tf.ragged.constant(targets, dtype=tf.int64)
     dataset = tf.data.Dataset.range(len(pairs))
     if shuffle:
-        dataset = dataset.shuffle(len(pairs), seed=seed,
-                                  reshuffle_each_iteration=True)
+        dataset = dataset.shuffle(
+            len(pairs), seed=seed, reshuffle_each_iteration=True
+        )
 
     def batch(i):  # (batch, longest source), (batch, longest target + 1)
-        return (tf.gather(sources, i).to_tensor(data.PAD_ID),
-                tf.gather(targets, i).to_tensor(data.PAD_ID))
+        return (
+            tf.gather(sources, i).to_tensor(data.PAD_ID),
+            tf.gather(targets, i).to_tensor(data.PAD_ID),
+        )
 
     def teacher_forcing(source, target):
         return (source, target[:, :-1]), target[:, 1:]
 
-    return (dataset.batch(batch_size).map(batch).map(teacher_forcing)
-            .prefetch(tf.data.AUTOTUNE))
+    return (
+        dataset.batch(batch_size)
+        .map(batch)
+        .map(teacher_forcing)
+        .prefetch(tf.data.AUTOTUNE)
+    )
 
 
-# -- The copy distribution -----------------------------------------------------
+# -- The copy distribution ----------------------------------------------------
 
 
 def copy_distribution(weights, source_ids, size):
@@ -199,8 +216,11 @@ def copy_distribution(weights, source_ids, size):
 
     Example:
         >>> import numpy as np
-        >>> copy = copy_distribution(np.array([[0.5, 0.2, 0.3]], "float32"),
-        ...                          np.array([[7, 9, 7]]), size=10)
+        >>> copy = copy_distribution(
+        ...     np.array([[0.5, 0.2, 0.3]], "float32"),
+        ...     np.array([[7, 9, 7]]),
+        ...     size=10,
+        ... )
         >>> ops.convert_to_numpy(copy).astype(float).round(2).tolist()
         [[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.8, 0.0, 0.2]]
     """
@@ -227,29 +247,58 @@ class PointerGeneratorDecoder(LuongDecoder):
 
     Example:
         >>> import numpy as np
-        >>> decoder = PointerGeneratorDecoder(12, max_oovs=3, embedding_dim=8,
-        ...                                   units=16, attention="dot")
-        >>> states, mask = np.ones((2, 5, 16), "float32"), np.ones((2, 5), bool)
+        >>> decoder = PointerGeneratorDecoder(
+        ...     12, max_oovs=3, embedding_dim=8, units=16, attention="dot"
+        ... )
+        >>> states, mask = (
+        ...     np.ones((2, 5, 16), "float32"),
+        ...     np.ones((2, 5), bool),
+        ... )
         >>> log_probs, weights, state, gates = decoder.distribution(
-        ...     np.array([[2, 4], [2, 13]]), states, mask,
-        ...     [np.zeros((2, 16), "float32")], np.full((2, 5), 13))
+        ...     np.array([[2, 4], [2, 13]]),
+        ...     states,
+        ...     mask,
+        ...     [np.zeros((2, 16), "float32")],
+        ...     np.full((2, 5), 13),
+        ... )
         >>> tuple(log_probs.shape), tuple(weights.shape), tuple(gates.shape)
         ((2, 2, 15), (2, 2, 5), (2, 2))
     """
 
-    def __init__(self, vocab_size, max_oovs=20, embedding_dim=128, units=256,
-                 attention="additive", cell="gru", dropout=0.0, **kwargs):
-        super().__init__(vocab_size, embedding_dim, units, attention=attention,
-                         cell=cell, dropout=dropout, **kwargs)
-        if isinstance(max_oovs, bool) or not isinstance(max_oovs, int) \
-                or max_oovs < 1:
-            raise ValueError(f"max_oovs must be a positive integer; got "
-                             f"{max_oovs!r}.")
+    def __init__(
+        self,
+        vocab_size,
+        max_oovs=20,
+        embedding_dim=128,
+        units=256,
+        attention="additive",
+        cell="gru",
+        dropout=0.0,
+        **kwargs,
+    ):
+        super().__init__(
+            vocab_size,
+            embedding_dim,
+            units,
+            attention=attention,
+            cell=cell,
+            dropout=dropout,
+            **kwargs,
+        )
+        if (
+            isinstance(max_oovs, bool)
+            or not isinstance(max_oovs, int)
+            or max_oovs < 1
+        ):
+            raise ValueError(
+                f"max_oovs must be a positive integer; got {max_oovs!r}."
+            )
         self.max_oovs = max_oovs
         # p_gen from [context; RNN output; input embedding]: float32, like
         # the logits, so that the mixture below is computed in float32.
-        self.gate = keras.layers.Dense(1, activation="sigmoid",
-                                       name="copy_gate", dtype="float32")
+        self.gate = keras.layers.Dense(
+            1, activation="sigmoid", name="copy_gate", dtype="float32"
+        )
         self.gate.build((None, 2 * units + embedding_dim))
 
     def _mix(self, context, output, embedded, weights, source_ids):
@@ -260,41 +309,77 @@ class PointerGeneratorDecoder(LuongDecoder):
         p_gen = self.gate(ops.concatenate([features, embedded], axis=-1))
         padding = [[0, 0]] * (len(p_vocab.shape) - 1) + [[0, self.max_oovs]]
         p_vocab = ops.pad(p_vocab, padding)  # (..., V + max_oovs)
-        copy = copy_distribution(weights, source_ids,
-                                 self.vocab_size + self.max_oovs)
+        copy = copy_distribution(
+            weights, source_ids, self.vocab_size + self.max_oovs
+        )
         p = p_gen * p_vocab + (1.0 - p_gen) * copy  # (..., V + max_oovs)
         return ops.log(ops.maximum(p, _TINY)), p_gen[..., 0]
 
-    def distribution(self, target_in_ids, encoder_states, source_mask,
-                     initial_state, source_ids, training=None):
+    def distribution(
+        self,
+        target_in_ids,
+        encoder_states,
+        source_mask,
+        initial_state,
+        source_ids,
+        training=None,
+    ):
         """Teacher forcing: ``(log_probs (batch, tgt_len, V + max_oovs),
         weights (batch, tgt_len, src_len), final_state, p_gen (batch,
         tgt_len))``."""
         target_mask = ops.not_equal(target_in_ids, 0)  # (batch, tgt_len)
-        embedded = self.embedding(_in_vocabulary(target_in_ids,
-                                                 self.vocab_size))
-        outputs, *state = self.rnn(embedded, initial_state=initial_state,
-                                   mask=target_mask, training=training)
-        context, weights = self.attention(outputs, encoder_states,
-                                          mask=source_mask)  # (b, t, units)
-        log_probs, p_gen = self._mix(context, outputs, embedded, weights,
-                                     source_ids)
+        embedded = self.embedding(
+            _in_vocabulary(target_in_ids, self.vocab_size)
+        )
+        outputs, *state = self.rnn(
+            embedded,
+            initial_state=initial_state,
+            mask=target_mask,
+            training=training,
+        )
+        context, weights = self.attention(
+            outputs, encoder_states, mask=source_mask
+        )  # (b, t, units)
+        log_probs, p_gen = self._mix(
+            context, outputs, embedded, weights, source_ids
+        )
         return log_probs, weights, state, p_gen
 
-    def call(self, target_in_ids, encoder_states, source_mask, initial_state,
-             source_ids=None, training=None):
+    def call(
+        self,
+        target_in_ids,
+        encoder_states,
+        source_mask,
+        initial_state,
+        source_ids=None,
+        training=None,
+    ):
         """As :meth:`distribution` without ``p_gen``; ``source_ids`` (the
         extended source ids) is required."""
         if source_ids is None:
-            raise ValueError("PointerGeneratorDecoder needs source_ids, the "
-                             "extended source ids it copies from.")
+            raise ValueError(
+                "PointerGeneratorDecoder needs source_ids, the "
+                "extended source ids it copies from."
+            )
         log_probs, weights, state, _ = self.distribution(
-            target_in_ids, encoder_states, source_mask, initial_state,
-            source_ids, training=training)
+            target_in_ids,
+            encoder_states,
+            source_mask,
+            initial_state,
+            source_ids,
+            training=training,
+        )
         return log_probs, weights, state
 
-    def step(self, previous_ids, state, encoder_states, source_mask,
-             projected_keys=None, source_ids=None):
+    def step(
+        self,
+        previous_ids,
+        state,
+        encoder_states,
+        source_mask,
+        projected_keys=None,
+        source_ids=None,
+    ):
         """One step: ``(log_probs (batch, V + max_oovs), new_state, weights
         (batch, src_len))``."""
         ids = _in_vocabulary(previous_ids, self.vocab_size)
@@ -302,11 +387,15 @@ class PointerGeneratorDecoder(LuongDecoder):
         embedded = ops.take(self.embedding.embeddings, ids, axis=0)
         output, state = self.rnn.cell(embedded, state)  # (batch, units)
         state = list(state) if isinstance(state, (list, tuple)) else [state]
-        context, weights = self.attention(output, encoder_states,
-                                          mask=source_mask,
-                                          projected_keys=projected_keys)
-        log_probs, _ = self._mix(context, output, embedded, weights,
-                                 source_ids)
+        context, weights = self.attention(
+            output,
+            encoder_states,
+            mask=source_mask,
+            projected_keys=projected_keys,
+        )
+        log_probs, _ = self._mix(
+            context, output, embedded, weights, source_ids
+        )
         return log_probs, state, weights
 
     def get_config(self):
@@ -333,26 +422,49 @@ class PointerGenerator(keras.Model):
         >>> import numpy as np
         >>> from seq2seq_attention.decoding import greedy_decode
         >>> model = PointerGenerator(12, max_oovs=3, embedding_dim=8, units=16)
-        >>> out = greedy_decode(model, np.array([[2, 12, 5, 13, 3]]),
-        ...                     max_length=4)
+        >>> out = greedy_decode(
+        ...     model, np.array([[2, 12, 5, 13, 3]]), max_length=4
+        ... )
         >>> out.tokens.shape[0], bool(out.tokens.max() < 15)
         (1, True)
     """
 
-    def __init__(self, vocab_size, max_oovs=20, embedding_dim=128, units=256,
-                 attention="additive", cell="gru", bidirectional=True,
-                 dropout=0.0, **kwargs):
+    def __init__(
+        self,
+        vocab_size,
+        max_oovs=20,
+        embedding_dim=128,
+        units=256,
+        attention="additive",
+        cell="gru",
+        bidirectional=True,
+        dropout=0.0,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.vocab_size, self.max_oovs = vocab_size, max_oovs
         self.embedding_dim, self.units = embedding_dim, units
         self.attention_score, self.cell = attention, cell
         self.bidirectional, self.dropout = bidirectional, dropout
-        self.encoder = Encoder(vocab_size, embedding_dim, units, cell=cell,
-                               bidirectional=bidirectional, dropout=dropout,
-                               name="encoder")
+        self.encoder = Encoder(
+            vocab_size,
+            embedding_dim,
+            units,
+            cell=cell,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            name="encoder",
+        )
         self.decoder = PointerGeneratorDecoder(
-            vocab_size, max_oovs, embedding_dim, units, attention=attention,
-            cell=cell, dropout=dropout, name="decoder")
+            vocab_size,
+            max_oovs,
+            embedding_dim,
+            units,
+            attention=attention,
+            cell=cell,
+            dropout=dropout,
+            name="decoder",
+        )
         self.built = True
 
     @property
@@ -361,8 +473,9 @@ class PointerGenerator(keras.Model):
         return self.vocab_size + self.max_oovs
 
     def _encode(self, source_ids, training=None):
-        return self.encoder(_in_vocabulary(source_ids, self.vocab_size),
-                            training=training)
+        return self.encoder(
+            _in_vocabulary(source_ids, self.vocab_size), training=training
+        )
 
     def forward(self, source_ids, target_in_ids, training=None):
         """Teacher forcing with everything the chapter draws:
@@ -370,7 +483,8 @@ class PointerGenerator(keras.Model):
         tgt_len, src_len), p_gen (batch, tgt_len))``."""
         states, final, mask = self._encode(source_ids, training)
         log_probs, weights, _, p_gen = self.decoder.distribution(
-            target_in_ids, states, mask, final, source_ids, training=training)
+            target_in_ids, states, mask, final, source_ids, training=training
+        )
         return log_probs, weights, p_gen
 
     def call(self, inputs, training=None):
@@ -383,21 +497,34 @@ class PointerGenerator(keras.Model):
         ``projected_keys``, the extended ``source_ids`` and the decoder's
         initial ``state``."""
         states, final, mask = self._encode(source_ids, training=False)
-        return {"states": states, "mask": mask,
-                "projected_keys": self.decoder.attention.project_keys(states),
-                "source_ids": ops.convert_to_tensor(source_ids),
-                "state": final}
+        return {
+            "states": states,
+            "mask": mask,
+            "projected_keys": self.decoder.attention.project_keys(states),
+            "source_ids": ops.convert_to_tensor(source_ids),
+            "state": final,
+        }
 
     def decode_step(self, previous_ids, state, memory):
         """One step; returns ``(log_probs (batch, V + max_oovs), new_state,
         weights (batch, src_len))``."""
-        return self.decoder.step(previous_ids, state, memory["states"],
-                                 memory["mask"], memory["projected_keys"],
-                                 source_ids=memory["source_ids"])
+        return self.decoder.step(
+            previous_ids,
+            state,
+            memory["states"],
+            memory["mask"],
+            memory["projected_keys"],
+            source_ids=memory["source_ids"],
+        )
 
     def get_config(self):
         return super().get_config() | dict(
-            vocab_size=self.vocab_size, max_oovs=self.max_oovs,
-            embedding_dim=self.embedding_dim, units=self.units,
-            attention=self.attention_score, cell=self.cell,
-            bidirectional=self.bidirectional, dropout=self.dropout)
+            vocab_size=self.vocab_size,
+            max_oovs=self.max_oovs,
+            embedding_dim=self.embedding_dim,
+            units=self.units,
+            attention=self.attention_score,
+            cell=self.cell,
+            bidirectional=self.bidirectional,
+            dropout=self.dropout,
+        )

@@ -76,27 +76,37 @@ class Summarizer(keras.Model):
 
     Example:
         >>> vectorizer = data.make_vectorizer(["storm hits the city ."])
-        >>> model = PointerGenerator(vectorizer.vocabulary_size(),
-        ...                          max_oovs=4, embedding_dim=4, units=8)
+        >>> model = PointerGenerator(
+        ...     vectorizer.vocabulary_size(),
+        ...     max_oovs=4,
+        ...     embedding_dim=4,
+        ...     units=8,
+        ... )
         >>> summarizer = Summarizer(model, vectorizer)
         >>> result = summarizer.summarize(["Storm hits Zorbuton."])[0]
         >>> result.source_tokens
         ['[START]', 'storm', 'hits', 'zorbuton', '.', '[END]']
-        >>> result.target_tokens[-1], result.gates.shape == (
-        ...     len(result.target_tokens),)
+        >>> (
+        ...     result.target_tokens[-1],
+        ...     result.gates.shape == (len(result.target_tokens),),
+        ... )
         ('[END]', True)
     """
 
     def __init__(self, model, vectorizer, max_source_tokens=400, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(model, PointerGenerator):
-            raise TypeError(f"Summarizer needs a PointerGenerator model; got "
-                            f"{type(model).__name__}.")
+            raise TypeError(
+                f"Summarizer needs a PointerGenerator model; got "
+                f"{type(model).__name__}."
+            )
         if not isinstance(vectorizer, dict):
             vectorizer = data.vectorizer_config(vectorizer)
         if vectorizer.get("level") != "word":
-            raise ValueError("Summarizer copies words: it needs a word-level "
-                             "vectorizer (level='word').")
+            raise ValueError(
+                "Summarizer copies words: it needs a word-level "
+                "vectorizer (level='word')."
+            )
         self.pointer = model
         self.vectorizer_config = vectorizer
         self.max_source_tokens = max_source_tokens
@@ -105,7 +115,8 @@ class Summarizer(keras.Model):
             raise ValueError(
                 f"The vocabulary has {len(self.index)} tokens but the model "
                 f"expects {model.vocab_size} (vocab_size): this vocabulary "
-                "was not the one the model was built with.")
+                "was not the one the model was built with."
+            )
         self.vocabulary = list(self.index)
         self.built = True
 
@@ -118,21 +129,16 @@ class Summarizer(keras.Model):
         Returns ``(ids (batch, src_len), tokens per text, oovs per
         text)``; the tokens include ``[START]`` and ``[END]``.
         """
-        if isinstance(texts, str):
-            raise TypeError("summarize() takes a list of strings; for one "
-                            'text write summarize(["..."]).')
-        texts = list(texts)
+        texts = _check_texts(texts)
         rows, tokens, oovs = [], [], []
         for i, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise TypeError(f"summarize() takes strings; item {i} is "
-                                f"{type(text).__name__}: {text!r}.")
             words = data.tokenize(data.normalize(text))
             if len(words) > self.max_source_tokens:
                 raise ValueError(
                     f"Input {i} has {len(words)} tokens, more than "
                     f"max_source_tokens={self.max_source_tokens}: shorten "
-                    "it, or make a Summarizer with a larger limit.")
+                    "it, or make a Summarizer with a larger limit."
+                )
             ids, unknown = extend_ids(words, self.index, self.pointer.max_oovs)
             rows.append([data.START_ID, *ids, data.END_ID])
             tokens.append([data.START, *words, data.END])
@@ -160,8 +166,15 @@ class Summarizer(keras.Model):
         _, _, gates = self.pointer.forward(ids, target_in)
         return keras.ops.convert_to_numpy(gates)
 
-    def summarize(self, texts, method="greedy", beam_size=4, alpha=0.6,
-                  max_length=30, batch_size=64):
+    def summarize(
+        self,
+        texts,
+        method="greedy",
+        beam_size=4,
+        alpha=0.6,
+        max_length=30,
+        batch_size=64,
+    ):
         """Summarize a list of strings; returns a list of :class:`Summary`.
 
         Args:
@@ -172,21 +185,36 @@ class Summarizer(keras.Model):
             batch_size: texts decoded together.
         """
         if method not in ("greedy", "beam"):
-            raise ValueError(f"Unknown decoding method {method!r}; choose "
-                             "'greedy' or 'beam'.")
-        texts = list(texts) if not isinstance(texts, str) else texts
-        results = []
-        for start in range(0, len(texts), batch_size):
-            chunk = texts[start : start + batch_size]
-            results += self._summarize_batch(chunk, method, beam_size, alpha,
-                                             max_length)
+            raise ValueError(
+                f"Unknown decoding method {method!r}; choose "
+                "'greedy' or 'beam'."
+            )
+        texts = _check_texts(texts)
+        # A blank text summarizes to "" without running the model.
+        results = [
+            Summary(t, "", [], [], np.zeros((0, 0)), np.zeros(0), [], 0.0)
+            for t in texts
+        ]
+        todo = [i for i, text in enumerate(texts) if text.strip()]
+        for start in range(0, len(todo), batch_size):
+            chunk = todo[start : start + batch_size]
+            done = self._summarize_batch(
+                [texts[i] for i in chunk], method, beam_size, alpha, max_length
+            )
+            for i, summary in zip(chunk, done):
+                results[i] = summary
         return results
 
     def _summarize_batch(self, texts, method, beam_size, alpha, max_length):
         ids, tokens, oovs = self.encode_sources(texts)
         if method == "beam":
-            found = beam_search(self.pointer, ids, beam_size=beam_size,
-                                alpha=alpha, max_length=max_length)
+            found = beam_search(
+                self.pointer,
+                ids,
+                beam_size=beam_size,
+                alpha=alpha,
+                max_length=max_length,
+            )
             outputs, lengths = found.tokens[:, 0], found.lengths[:, 0]
             weights, scores = found.weights[:, 0], found.scores[:, 0]
         else:
@@ -200,16 +228,18 @@ class Summarizer(keras.Model):
             n = int(lengths[row])
             written = [self.word(i, oovs[row]) for i in outputs[row, :n]]
             words = [w for w in written if w != data.END]
-            results.append(Summary(
-                source=text,
-                text=" ".join(words),
-                source_tokens=tokens[row],
-                target_tokens=written,
-                weights=weights[row, :n, : len(tokens[row])],
-                gates=gates[row, :n],
-                copied=[int(i) >= size for i in outputs[row, :n]],
-                log_prob=float(scores[row]),
-            ))
+            results.append(
+                Summary(
+                    source=text,
+                    text=" ".join(words),
+                    source_tokens=tokens[row],
+                    target_tokens=written,
+                    weights=weights[row, :n, : len(tokens[row])],
+                    gates=gates[row, :n],
+                    copied=[int(i) >= size for i in outputs[row, :n]],
+                    log_prob=float(scores[row]),
+                )
+            )
         return results
 
     def get_config(self):
@@ -224,5 +254,23 @@ class Summarizer(keras.Model):
     def from_config(cls, config):
         config = dict(config)
         config["model"] = keras.saving.deserialize_keras_object(
-            config["model"])
+            config["model"]
+        )
         return cls(**config)
+
+
+def _check_texts(texts):
+    """A list of strings, or a clear error."""
+    if isinstance(texts, str):
+        raise TypeError(
+            "summarize() takes a list of strings; for one "
+            'text write summarize(["..."]).'
+        )
+    texts = list(texts)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(
+                f"summarize() takes strings; item {i} is "
+                f"{type(text).__name__}: {text!r}."
+            )
+    return texts

@@ -6,7 +6,8 @@
   tokenizer lower-cases and keeps letters and digits, so ``[UNK]`` counts
   as the word ``unk``, which matches no reference word.
 - :func:`fact_copy_rates`: of the names and figures a reference headline
-  copies from its report (:attr:`~seq2seq_attention.tasks.headlines.NewsItem.facts`),
+  copies from its report (the ``facts`` of a
+  :class:`~seq2seq_attention.tasks.headlines.NewsItem`),
   the fraction that the summary contains, names and figures apart.
 
 Example:
@@ -28,8 +29,10 @@ ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 
 def _check_lengths(what, hypotheses, others):
     if len(hypotheses) != len(others):
-        raise ValueError(f"{what}: got {len(hypotheses)} summaries and "
-                         f"{len(others)} references; they must be as many.")
+        raise ValueError(
+            f"{what}: got {len(hypotheses)} summaries and "
+            f"{len(others)} references; they must be as many."
+        )
 
 
 def rouge(hypotheses, references, types=ROUGE_TYPES):
@@ -77,8 +80,9 @@ def fact_copy_rates(hypotheses, facts):
         (NaN when there were no facts of that kind).
 
     Example:
-        >>> fact_copy_rates(["kelo wins prize", "[UNK] wins prize"],
-        ...                 [("kelo",), ("dora",)])
+        >>> fact_copy_rates(
+        ...     ["kelo wins prize", "[UNK] wins prize"], [("kelo",), ("dora",)]
+        ... )
         {'names': 0.5, 'figures': nan, 'all': 0.5}
     """
     hypotheses, facts = list(hypotheses), list(facts)
@@ -89,8 +93,9 @@ def fact_copy_rates(hypotheses, facts):
         for fact in wanted:
             kind = "figures" if fact.isdigit() else "names"
             found[kind].append(fact in words)
-    rates = {k: float(np.mean(v)) if v else float("nan")
-             for k, v in found.items()}
+    rates = {
+        k: float(np.mean(v)) if v else float("nan") for k, v in found.items()
+    }
     every = found["names"] + found["figures"]
     rates["all"] = float(np.mean(every)) if every else float("nan")
     return rates
@@ -105,8 +110,9 @@ def evaluate_summaries(hypotheses, references, facts):
         facts: for each, the names and figures it should copy.
 
     Example:
-        >>> scores = evaluate_summaries(["kelo wins"], ["kelo wins"],
-        ...                             [("kelo",)])
+        >>> scores = evaluate_summaries(
+        ...     ["kelo wins"], ["kelo wins"], [("kelo",)]
+        ... )
         >>> scores["rougeL"], scores["names"], scores["exact_match"]
         (1.0, 1.0, 1.0)
     """

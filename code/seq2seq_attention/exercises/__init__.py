@@ -42,7 +42,10 @@ from .algorithm import (
 )
 from .applications import (
     check_attention_entropy,
+    check_extend_ids,
+    check_final_distribution,
     check_pointing_accuracy,
+    check_position_encoding,
     check_sort_positions,
 )
 from .background import (
@@ -141,6 +144,9 @@ __all__ = [
     "check_sort_positions",
     "check_pointing_accuracy",
     "check_attention_entropy",
+    "check_position_encoding",
+    "check_extend_ids",
+    "check_final_distribution",
     "check_clipped_precision",
     "check_brevity_penalty",
     "check_signature_differences",

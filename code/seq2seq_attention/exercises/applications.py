@@ -21,6 +21,9 @@ __all__ = [
     "check_sort_positions",
     "check_pointing_accuracy",
     "check_attention_entropy",
+    "check_position_encoding",
+    "check_extend_ids",
+    "check_final_distribution",
 ]
 
 
@@ -154,4 +157,159 @@ def check_attention_entropy(fn):
         "Hint: -sum(a * log a) over each row, where a weight of 0 adds 0 "
         "(log 0 is -inf, and 0 * -inf is nan): e.g. np.where(w > 0, w * "
         "np.log(np.where(w > 0, w, 1)), 0).",
+    )
+
+
+def check_position_encoding(fn):
+    """Check ``fn(J, d) -> l``, the memory network's position encoding of a
+    sentence of ``J`` words: ``l[j - 1, k - 1] = (1 - j/J) - (k/d)(1 -
+    2j/J)`` for word ``j`` and feature ``k``, both counted from 1.
+
+    Example:
+        >>> import numpy as np
+        >>> def l(J, d):
+        ...     j = np.arange(1, J + 1)[:, None] / J
+        ...     k = np.arange(1, d + 1)[None, :] / d
+        ...     return (1 - j) - k * (1 - 2 * j)
+        >>> check_position_encoding(l)
+        ✔ position_encoding: matches the package on 3 sentence lengths.
+    """
+    from keras import ops
+
+    from ..qa_models import position_encoding
+
+    def expected(J, d):
+        mask = np.ones((1, J), bool)
+        return ops.convert_to_numpy(position_encoding(mask, d))[0]
+
+    cases = [
+        (f"J={J}, d={d}", (J, d), expected(J, d))
+        for J, d in ((3, 5), (1, 4), (6, 2))
+    ]
+    run_cases(
+        "position_encoding",
+        fn,
+        cases,
+        "matches the package on 3 sentence lengths.",
+        "Hint: j and k start at 1; with numpy, make j a column "
+        "(np.arange(1, J + 1)[:, None] / J) and k a row, and let "
+        "broadcasting build the (J, d) table.",
+    )
+
+
+def _extended(source, target, vocabulary):
+    from ..pointer import extend_ids, vocabulary_index
+
+    index = vocabulary_index(vocabulary)
+    source_ids, oovs = extend_ids(source, index, max_oovs=len(source) + 1)
+    target_ids, _ = extend_ids(target, index, len(source) + 1, oovs)
+    return np.array(source_ids), np.array(target_ids)
+
+
+def check_extend_ids(fn):
+    """Check ``fn(source, target, vocabulary) -> (source_ids,
+    target_ids)``: ids of the vocabulary (after the four reserved ones)
+    for known words; unknown source words numbered ``V, V + 1, ...`` in
+    order of first appearance (``V = len(vocabulary) + 4``); an unknown
+    target word gets its source id if the source has it, else ``[UNK]``
+    (1).
+
+    Example:
+        >>> def extend(source, target, vocabulary):
+        ...     known = {w: i + 4 for i, w in enumerate(vocabulary)}
+        ...     extra = {}
+        ...     for w in source:
+        ...         if w not in known and w not in extra:
+        ...             extra[w] = len(known) + 4 + len(extra)
+        ...
+        ...     def ids(words):
+        ...         return [known.get(w, extra.get(w, 1)) for w in words]
+        ...
+        ...     return ids(source), ids(target)
+        >>> check_extend_ids(extend)
+        ✔ extend_ids: right on 3 pairs, repeated and uncopyable words
+        included.
+    """
+    vocabulary = ["storm", "hits", "in", "the", "."]
+    pairs = [
+        (
+            "a source with one unknown word",
+            ["storm", "hits", "kelo", "."],
+            ["storm", "in", "kelo"],
+        ),
+        (
+            "an unknown word repeated, and two of them",
+            ["zor", "hits", "mup", "in", "zor", "."],
+            ["mup", "hits", "zor"],
+        ),
+        (
+            "a target word that is in neither",
+            ["the", "storm", "hits", "dax"],
+            ["storm", "hits", "vell"],
+        ),
+    ]
+    cases = [
+        (d, (s, t, vocabulary), _extended(s, t, vocabulary))
+        for d, s, t in pairs
+    ]
+    run_cases(
+        "extend_ids",
+        fn,
+        cases,
+        "right on 3 pairs, repeated and uncopyable words included.",
+        "Hint: number the unknown source words once each, in the order "
+        "they first appear, from len(vocabulary) + 4; a target word that "
+        "is neither known nor in the source cannot be copied: [UNK] = 1.",
+        outputs=("source_ids", "target_ids"),
+    )
+
+
+def _final_cases():
+    rng = np.random.default_rng(61)
+    cases = []
+    for p_gen, ids in (
+        (0.7, [2, 9, 5, 10, 3]),
+        (0.2, [2, 9, 9, 3]),
+        (1.0, [2, 4, 3]),
+    ):
+        V, n_oovs = 9, 2
+        p_vocab = rng.dirichlet(np.ones(V))
+        attention = rng.dirichlet(np.ones(len(ids)))
+        expected = np.concatenate([p_gen * p_vocab, np.zeros(n_oovs)])
+        np.add.at(expected, ids, (1 - p_gen) * attention)
+        cases.append(
+            (
+                f"p_gen={p_gen}, source ids {ids}",
+                (p_vocab, attention, np.array(ids), p_gen, n_oovs),
+                expected,
+            )
+        )
+    return cases
+
+
+def check_final_distribution(fn):
+    """Check ``fn(p_vocab, attention, source_ids, p_gen, n_oovs) -> p``:
+    the pointer-generator's distribution over ``V + n_oovs`` ids,
+    ``p_gen * p_vocab`` (0 for the extended ids) plus ``(1 - p_gen)`` times
+    the attention weights added onto the ids they attend to.
+
+    Example:
+        >>> import numpy as np
+        >>> def final(p_vocab, attention, source_ids, p_gen, n_oovs):
+        ...     p = np.concatenate([p_gen * p_vocab, np.zeros(n_oovs)])
+        ...     np.add.at(p, source_ids, (1 - p_gen) * attention)
+        ...     return p
+        >>> check_final_distribution(final)
+        ✔ final_distribution: right on 3 steps, a repeated source word
+        included; each sums to 1.
+    """
+    run_cases(
+        "final_distribution",
+        fn,
+        _final_cases(),
+        "right on 3 steps, a repeated source word included; each sums to 1.",
+        "Hint: pad p_vocab with n_oovs zeros, scale it by p_gen, then add "
+        "(1 - p_gen) * attention[s] at index source_ids[s] for every s "
+        "(np.add.at adds twice for a word that occurs twice; p[ids] += ... "
+        "would not).",
     )

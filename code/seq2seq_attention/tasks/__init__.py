@@ -4,7 +4,12 @@ known.
 - :mod:`~seq2seq_attention.tasks.sequences`: copy, reverse and sort strings
   of controlled length (re-exported here: ``tasks.generate(...)``);
 - :mod:`~seq2seq_attention.tasks.dates`: human-readable dates -> ISO 8601, in
-  English and Spanish (also importable as ``seq2seq_attention.dates``).
+  English and Spanish (also importable as ``seq2seq_attention.dates``);
+- :mod:`~seq2seq_attention.tasks.qa`: bAbI-style stories with a question
+  (one or two supporting facts) and the indices of their supporting
+  sentences;
+- :mod:`~seq2seq_attention.tasks.headlines`: generated news reports and the
+  headlines that copy their names, places and figures.
 
 Example:
     >>> from seq2seq_attention import tasks
@@ -12,6 +17,7 @@ Example:
     [('604', '406'), ('647', '746')]
 """
 
+from . import headlines, qa
 from .sequences import (
     ALPHABETS,
     TASKS,
@@ -26,6 +32,8 @@ __all__ = [
     "TASKS",
     "apply_task",
     "generate",
+    "headlines",
     "length_bins",
+    "qa",
     "score_by_length",
 ]

@@ -29,13 +29,13 @@ leaving" becomes "leaves"). What makes it a test of copying:
 Pure Python (no TensorFlow); seeded.
 
 Example:
-    >>> item = generate_news(1, seed=0)[0]
+    >>> item = generate_news(1, seed=5)[0]
     >>> item.kind
-    'budget'
+    'storm'
     >>> item.headline
-    'kelpaiton to spend 434 million on roads'
+    'storm leaves 4849 homes without power in molbithburg'
     >>> item.facts
-    ('kelpaiton', '434')
+    ('4849', 'molbithburg')
     >>> all(fact in item.text.split() for fact in item.facts)
     True
 """
@@ -53,21 +53,61 @@ __all__ = [
     "split_of",
 ]
 
-_ONSETS = ("b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v",
-           "z", "br", "dr", "kr", "st", "tr", "sh", "ch")
+_ONSETS = (
+    "b",
+    "d",
+    "f",
+    "g",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "z",
+    "br",
+    "dr",
+    "kr",
+    "st",
+    "tr",
+    "sh",
+    "ch",
+)
 _VOWELS = ("a", "e", "i", "o", "u", "ai", "ou")
 _CODAS = ("", "", "n", "r", "l", "s", "th", "k")
-_PLACE_ENDINGS = ("ton", "ville", "burg", "ford", "port", "field", "dale",
-                  "wick")
+_PLACE_ENDINGS = (
+    "ton",
+    "ville",
+    "burg",
+    "ford",
+    "port",
+    "field",
+    "dale",
+    "wick",
+)
 _COMPANY_ENDINGS = ("ex", "ix", "ora", "ica", "tec", "ium")
 _TEAM_WORDS = ("united", "city", "rovers", "athletic")
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-         "sunday")
+_DAYS = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
 _ROLES = ("mayor", "governor")
 _THINGS = ("schools", "roads", "parks", "hospitals", "housing", "bridges")
 _PRIZES = ("science", "music", "peace", "poetry", "film")
-_WORKS = ("her work on clean water", "his work on new vaccines",
-          "a novel about the sea", "a study of old bridges")
+_WORKS = (
+    "her work on clean water",
+    "his work on new vaccines",
+    "a novel about the sea",
+    "a study of old bridges",
+)
 
 
 def split_of(word):
@@ -89,9 +129,15 @@ class _Names:
 
     def _word(self, syllables, ending=""):
         while True:
-            word = "".join(self.rng.choice(_ONSETS) + self.rng.choice(_VOWELS)
-                           + self.rng.choice(_CODAS)
-                           for _ in range(syllables)) + ending
+            word = (
+                "".join(
+                    self.rng.choice(_ONSETS)
+                    + self.rng.choice(_VOWELS)
+                    + self.rng.choice(_CODAS)
+                    for _ in range(syllables)
+                )
+                + ending
+            )
             if split_of(word) == self.split:
                 return word
 
@@ -128,59 +174,102 @@ class NewsItem:
 # team2, n, a, b (figures), day, role, thing, prize, work, rise, rose.
 EVENTS = {
     "election": (
-        ("{p} won the election for {role} of {place} on {day} with {pct} "
-         "percent of the vote .",
-         "voters in {place} elected {p} as {role} on {day} , with {pct} "
-         "percent of the vote ."),
-        "{p} elected {role} of {place}", ("p", "place")),
+        (
+            "{p} won the election for {role} of {place} on {day} with {pct} "
+            "percent of the vote .",
+            "voters in {place} elected {p} as {role} on {day} , with {pct} "
+            "percent of the vote .",
+        ),
+        "{p} elected {role} of {place}",
+        ("p", "place"),
+    ),
     "budget": (
-        ("the city of {place} will spend {n} million dollars on new {thing} "
-         ", {role} {p2} said on {day} .",
-         "on {day} , {role} {p2} announced that {place} will spend {n} "
-         "million dollars on {thing} ."),
-        "{place} to spend {n} million on {thing}", ("place", "n")),
+        (
+            "the city of {place} will spend {n} million dollars on new "
+            "{thing} "
+            ", {role} {p2} said on {day} .",
+            "on {day} , {role} {p2} announced that {place} will spend {n} "
+            "million dollars on {thing} .",
+        ),
+        "{place} to spend {n} million on {thing}",
+        ("place", "n"),
+    ),
     "match": (
-        ("{team} beat {team2} {a} - {b} on {day} , with {p2} scoring twice .",
-         "{p2} scored twice as {team} beat {team2} {a} - {b} on {day} ."),
-        "{team} beat {team2} {a} - {b}", ("team", "team2", "a", "b")),
+        (
+            "{team} beat {team2} {a} - {b} on {day} , with {p2} scoring "
+            "twice .",
+            "{p2} scored twice as {team} beat {team2} {a} - {b} on {day} .",
+        ),
+        "{team} beat {team2} {a} - {b}",
+        ("team", "team2", "a", "b"),
+    ),
     "shares": (
-        ("shares of {org} {rose} {pct} percent on {day} after the company "
-         "reported its sales .",
-         "{org} shares {rose} {pct} percent on {day} , the company said ."),
-        "{org} shares {rise} {pct} percent", ("org", "pct")),
+        (
+            "shares of {org} {rose} {pct} percent on {day} after the company "
+            "reported its sales .",
+            "{org} shares {rose} {pct} percent on {day} , the company said .",
+        ),
+        "{org} shares {rise} {pct} percent",
+        ("org", "pct"),
+    ),
     "storm": (
-        ("a storm hit {place} on {day} , leaving {n} homes without power , "
-         "officials said .",
-         "{n} homes in {place} were left without power after a storm on "
-         "{day} ."),
-        "storm leaves {n} homes without power in {place}", ("n", "place")),
+        (
+            "a storm hit {place} on {day} , leaving {n} homes without power , "
+            "officials said .",
+            "{n} homes in {place} were left without power after a storm on "
+            "{day} .",
+        ),
+        "storm leaves {n} homes without power in {place}",
+        ("n", "place"),
+    ),
     "chief": (
-        ("{org} named {p} as its new chief executive on {day} , replacing "
-         "{p2} .",
-         "{p} will lead {org} as chief executive , the company said on "
-         "{day} ."),
-        "{org} names {p} chief executive", ("org", "p")),
+        (
+            "{org} named {p} as its new chief executive on {day} , replacing "
+            "{p2} .",
+            "{p} will lead {org} as chief executive , the company said on "
+            "{day} .",
+        ),
+        "{org} names {p} chief executive",
+        ("org", "p"),
+    ),
     "arrest": (
-        ("police in {place} arrested {p} on {day} after a search of {a} "
-         "days .",
-         "{p} was arrested in {place} on {day} , police said ."),
-        "{p} arrested in {place}", ("p", "place")),
+        (
+            "police in {place} arrested {p} on {day} after a search of {a} "
+            "days .",
+            "{p} was arrested in {place} on {day} , police said .",
+        ),
+        "{p} arrested in {place}",
+        ("p", "place"),
+    ),
     "fire": (
-        ("a fire destroyed {n} buildings in {place} on {day} ; no one was "
-         "hurt , fire chief {p2} said .",
-         "fire chief {p2} said {n} buildings in {place} were destroyed by a "
-         "fire on {day} ."),
-        "fire destroys {n} buildings in {place}", ("n", "place")),
+        (
+            "a fire destroyed {n} buildings in {place} on {day} ; no one was "
+            "hurt , fire chief {p2} said .",
+            "fire chief {p2} said {n} buildings in {place} were destroyed "
+            "by a "
+            "fire on {day} .",
+        ),
+        "fire destroys {n} buildings in {place}",
+        ("n", "place"),
+    ),
     "factory": (
-        ("{org} will open a factory in {place} , creating {n} jobs , the "
-         "company said on {day} .",
-         "{org} said on {day} it would create {n} jobs with a new factory "
-         "in {place} ."),
-        "{org} to create {n} jobs in {place}", ("org", "n", "place")),
+        (
+            "{org} will open a factory in {place} , creating {n} jobs , the "
+            "company said on {day} .",
+            "{org} said on {day} it would create {n} jobs with a new factory "
+            "in {place} .",
+        ),
+        "{org} to create {n} jobs in {place}",
+        ("org", "n", "place"),
+    ),
     "prize": (
-        ("{p} of {place} won the {prize} prize on {day} for {work} .",
-         "the {prize} prize went to {p} of {place} on {day} , for {work} ."),
-        "{p} wins {prize} prize", ("p",)),
+        (
+            "{p} of {place} won the {prize} prize on {day} for {work} .",
+            "the {prize} prize went to {p} of {place} on {day} , for {work} .",
+        ),
+        "{p} wins {prize} prize",
+        ("p",),
+    ),
 }
 """The kinds of event: lead sentences, headline, and the copied fields."""
 
@@ -199,18 +288,27 @@ def _fields(rng, names):
     a = rng.randint(1, 6)
     rose = rng.random() < 0.5
     return {
-        "p": names.person(), "p2": names.person(), "p3": names.person(),
-        "place": names.place(), "place3": names.place(),
-        "org": names.company(), "org3": names.company(),
+        "p": names.person(),
+        "p2": names.person(),
+        "p3": names.person(),
+        "place": names.place(),
+        "place3": names.place(),
+        "org": names.company(),
+        "org3": names.company(),
         "team": f"{names.place()} {team_words[0]}",
         "team2": f"{names.place()} {team_words[1]}",
-        "n": str(rng.randint(2, 9999)), "m": str(rng.randint(2, 99)),
-        "pct": str(rng.randint(2, 99)), "a": str(a),
+        "n": str(rng.randint(2, 9999)),
+        "m": str(rng.randint(2, 99)),
+        "pct": str(rng.randint(2, 99)),
+        "a": str(a),
         "b": str(rng.randint(0, a - 1)),
-        "day": rng.choice(_DAYS), "role": rng.choice(_ROLES),
-        "thing": rng.choice(_THINGS), "prize": rng.choice(_PRIZES),
+        "day": rng.choice(_DAYS),
+        "role": rng.choice(_ROLES),
+        "thing": rng.choice(_THINGS),
+        "prize": rng.choice(_PRIZES),
         "work": rng.choice(_WORKS),
-        "rose": "rose" if rose else "fell", "rise": "rise" if rose else "fall",
+        "rose": "rose" if rose else "fell",
+        "rise": "rise" if rose else "fall",
     }
 
 
@@ -232,8 +330,9 @@ def _item(rng, names, kind):
         else:
             sentences.append(filler)
     headline = headline.format(**fields)
-    return NewsItem(" ".join(sentences), headline,
-                    _facts(fields, copied, headline), kind)
+    return NewsItem(
+        " ".join(sentences), headline, _facts(fields, copied, headline), kind
+    )
 
 
 def generate_news(n, *, seed, split="train", kinds=None):
@@ -256,8 +355,12 @@ def generate_news(n, *, seed, split="train", kinds=None):
         True
         >>> test = generate_news(500, seed=1, split="test")
         >>> train_words = {w for item in items for w in item.text.split()}
-        >>> sum(fact in train_words for item in test for fact in item.facts
-        ...     if not fact.isdigit())
+        >>> sum(
+        ...     fact in train_words
+        ...     for item in test
+        ...     for fact in item.facts
+        ...     if not fact.isdigit()
+        ... )
         0
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
@@ -265,13 +368,17 @@ def generate_news(n, *, seed, split="train", kinds=None):
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test'; got {split!r}.")
     if seed is None:
-        raise ValueError("generate_news needs a seed (any int) so that the "
-                         "items are reproducible.")
+        raise ValueError(
+            "generate_news needs a seed (any int) so that the "
+            "items are reproducible."
+        )
     kinds = sorted(EVENTS) if kinds is None else list(kinds)
     unknown = [k for k in kinds if k not in EVENTS]
     if unknown or not kinds:
-        raise ValueError(f"kinds must be a non-empty list from "
-                         f"{sorted(EVENTS)}; got {kinds!r}.")
+        raise ValueError(
+            f"kinds must be a non-empty list from "
+            f"{sorted(EVENTS)}; got {kinds!r}."
+        )
     rng = random.Random(seed)
     names = _Names(rng, split)
     return [_item(rng, names, rng.choice(kinds)) for _ in range(n)]

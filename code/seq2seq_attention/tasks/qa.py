@@ -37,9 +37,9 @@ stories.
 Example:
     >>> story = generate_stories("one_fact", 1, seed=0, max_sentences=10)[0]
     >>> len(story.sentences), story.question, story.answer
-    (10, 'where is sandra ?', 'hallway')
+    (10, 'where is julie ?', 'office')
     >>> [story.sentences[i] for i in story.supporting]
-    ['sandra travelled to the hallway .']
+    ['julie journeyed to the office .']
     >>> answer_question(story.sentences, story.question) == story.answer
     True
 """
@@ -71,7 +71,13 @@ OBJECTS = ("apple", "football", "milk", "book")
 QA_TASKS = ("one_fact", "two_facts")
 """The task names, easiest first."""
 
-_MOVES = ("went to", "moved to", "travelled to", "journeyed to", "went back to")
+_MOVES = (
+    "went to",
+    "moved to",
+    "travelled to",
+    "journeyed to",
+    "went back to",
+)
 _GETS = ("picked up", "got", "grabbed", "took")
 _DROPS = ("dropped", "put down", "discarded", "left")
 
@@ -116,8 +122,10 @@ def _apply(world, index, sentence):
     """Update ``world`` with one sentence of the stories' language."""
     words = sentence.rstrip(" .").split()
     if len(words) < 4:
-        raise ValueError(f"answer_question: cannot read the sentence "
-                         f"{sentence!r} (not a move, get or drop).")
+        raise ValueError(
+            f"answer_question: cannot read the sentence "
+            f"{sentence!r} (not a move, get or drop)."
+        )
     person, verb, thing = words[0], " ".join(words[1:-2]), words[-1]
     if verb in _MOVES:
         world.location[person] = thing
@@ -129,8 +137,10 @@ def _apply(world, index, sentence):
         world.held.pop(thing, None)
         world.dropped[thing] = (index, person, world.location.get(person))
     else:
-        raise ValueError(f"answer_question: cannot read the sentence "
-                         f"{sentence!r} (not a move, get or drop).")
+        raise ValueError(
+            f"answer_question: cannot read the sentence "
+            f"{sentence!r} (not a move, get or drop)."
+        )
 
 
 def _object_location(world, thing):
@@ -178,17 +188,23 @@ def answer_question(sentences, question):
         the place, or ``None`` when the story does not say.
 
     Example:
-        >>> answer_question(["mary went to the kitchen .",
-        ...                  "mary picked up the milk .",
-        ...                  "mary moved to the garden ."],
-        ...                 "where is the milk ?")
+        >>> answer_question(
+        ...     [
+        ...         "mary went to the kitchen .",
+        ...         "mary picked up the milk .",
+        ...         "mary moved to the garden .",
+        ...     ],
+        ...     "where is the milk ?",
+        ... )
         'garden'
         >>> answer_question(["john went to the office ."], "where is mary ?")
     """
     words = question.rstrip(" ?").split()
     if words[:2] != ["where", "is"] or len(words) not in (3, 4):
-        raise ValueError(f"answer_question: expected 'where is PERSON ?' or "
-                         f"'where is the OBJECT ?'; got {question!r}.")
+        raise ValueError(
+            f"answer_question: expected 'where is PERSON ?' or "
+            f"'where is the OBJECT ?'; got {question!r}."
+        )
     world = _read(sentences)
     if len(words) == 3:
         return world.location.get(words[2])
@@ -198,20 +214,27 @@ def answer_question(sentences, question):
 
 def _check_arguments(task, n, min_sentences, max_sentences, seed):
     if task not in QA_TASKS:
-        raise ValueError(f"unknown QA task {task!r}; choose one of "
-                         f"{list(QA_TASKS)}.")
+        raise ValueError(
+            f"unknown QA task {task!r}; choose one of {list(QA_TASKS)}."
+        )
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise ValueError(f"n must be a non-negative integer; got {n!r}.")
     if not isinstance(min_sentences, int) or min_sentences < 2:
-        raise ValueError(f"min_sentences must be an integer of at least 2; "
-                         f"got {min_sentences!r}.")
+        raise ValueError(
+            f"min_sentences must be an integer of at least 2; "
+            f"got {min_sentences!r}."
+        )
     if not isinstance(max_sentences, int) or max_sentences < min_sentences:
-        raise ValueError(f"max_sentences ({max_sentences!r}) must be an "
-                         f"integer no smaller than min_sentences "
-                         f"({min_sentences}).")
+        raise ValueError(
+            f"max_sentences ({max_sentences!r}) must be an "
+            f"integer no smaller than min_sentences "
+            f"({min_sentences})."
+        )
     if seed is None:
-        raise ValueError("generate_stories needs a seed (any int) so that "
-                         "the stories are reproducible.")
+        raise ValueError(
+            "generate_stories needs a seed (any int) so that "
+            "the stories are reproducible."
+        )
 
 
 def _move(rng, world, people):
@@ -249,8 +272,13 @@ def _one_story(rng, task, length):
         sentences.append(sentence)
     if task == "one_fact":
         person = rng.choice(sorted(world.location))
-        return Story(tuple(sentences), f"where is {person} ?",
-                     world.location[person], (world.moves[person][-1],), task)
+        return Story(
+            tuple(sentences),
+            f"where is {person} ?",
+            world.location[person],
+            (world.moves[person][-1],),
+            task,
+        )
     touched = sorted(set(world.held) | set(world.dropped))
     askable = {o: _object_location(world, o) for o in touched}
     askable = {o: found for o, found in askable.items() if found is not None}
@@ -258,8 +286,13 @@ def _one_story(rng, task, length):
         return None  # nothing to ask about: draw another story
     thing = rng.choice(sorted(askable))
     place, supporting = askable[thing]
-    return Story(tuple(sentences), f"where is the {thing} ?", place,
-                 tuple(supporting), task)
+    return Story(
+        tuple(sentences),
+        f"where is the {thing} ?",
+        place,
+        tuple(supporting),
+        task,
+    )
 
 
 def generate_stories(task, n, *, seed, min_sentences=10, max_sentences=30):
@@ -277,23 +310,26 @@ def generate_stories(task, n, *, seed, min_sentences=10, max_sentences=30):
 
     Example:
         >>> stories = generate_stories("two_facts", 200, seed=1)
-        >>> min(len(s.sentences) for s in stories), max(
-        ...     len(s.sentences) for s in stories)
+        >>> (
+        ...     min(len(s.sentences) for s in stories),
+        ...     max(len(s.sentences) for s in stories),
+        ... )
         (10, 30)
         >>> story = stories[0]
         >>> story.question, story.answer
-        ('where is the milk ?', 'hallway')
+        ('where is the book ?', 'bedroom')
         >>> for i in story.supporting:
         ...     print(i, story.sentences[i])
-        21 sandra dropped the milk .
-        15 sandra went back to the hallway .
+        9 daniel got the book .
+        3 daniel went back to the bedroom .
     """
     _check_arguments(task, n, min_sentences, max_sentences, seed)
     rng = random.Random(seed)
     stories = []
     while len(stories) < n:
-        story = _one_story(rng, task,
-                           rng.randint(min_sentences, max_sentences))
+        story = _one_story(
+            rng, task, rng.randint(min_sentences, max_sentences)
+        )
         if story is not None:
             stories.append(story)
     return stories
