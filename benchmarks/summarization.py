@@ -124,6 +124,12 @@ def summaries(kind, system, texts, method):
     return system.translate(texts, method=method, max_length=30)
 
 
+def words(result):
+    """The written words joined by spaces, as the references are (a
+    translator's ``text`` is detokenized: no space before ``.``)."""
+    return " ".join(t for t in result.target_tokens if t != data.END)
+
+
 def gate_means(results, test):
     """Mean copy gate p_gen on the headline's fact words, and elsewhere."""
     on_facts, elsewhere = [], []
@@ -198,7 +204,7 @@ def main():
             for method in ("greedy", "beam"):
                 results = summaries(kind, system, texts, method)
                 scores = evaluate_summaries(
-                    [r.text for r in results],
+                    [words(r) for r in results],
                     [i.headline for i in test],
                     [i.facts for i in test],
                 )

@@ -263,7 +263,7 @@ def test_summarizer_explains_bad_input(copier):
     with pytest.raises(ValueError, match="Unknown decoding method 'sample'"):
         copier.summarize(["a"], method="sample")
     small = Summarizer(
-        copier.pointer, copier.vectorizer_config, max_source_tokens=3
+        copier.pointer, copier.tokenizer.get_config(), max_source_tokens=3
     )
     with pytest.raises(
         ValueError, match="Input 0 has 5 tokens, more than max_source_tokens=3"
@@ -274,7 +274,10 @@ def test_summarizer_explains_bad_input(copier):
     ):
         Summarizer(copier.pointer, data.make_vectorizer(["other words"]))
     with pytest.raises(TypeError, match="needs a PointerGenerator"):
-        Summarizer(keras.Sequential(), copier.vectorizer_config)
+        Summarizer(keras.Sequential(), copier.tokenizer)
+    characters = data.train_tokenizer(["ab"], level="character")
+    with pytest.raises(ValueError, match="not a character-level one"):
+        Summarizer(copier.pointer, characters)
 
 
 def test_a_seeded_training_run_repeats():

@@ -5,11 +5,13 @@ it has never seen becomes ``[UNK]``. A pointer-generator can also *copy*
 any source word, using its attention weights as the copy distribution. At
 each decoder step ``t``::
 
-    p_vocab = softmax(W_out tanh(W_c [c_t; o_t]))    the Luong decoder's
+    p_vocab = softmax(W_out LayerNorm(o_t + c_t))    the Luong decoder's
     p_gen   = sigmoid(w [c_t; o_t; x_t] + b)          the copy gate
     p(w)    = p_gen * p_vocab(w) + (1 - p_gen) * sum_{s: x_s = w} alpha[t, s]
 
-``p_gen`` near 1 generates from the vocabulary, near 0 copies.
+``p_gen`` near 1 generates from the vocabulary, near 0 copies. ``p_vocab``
+is the Luong decoder's own :class:`~seq2seq_attention.models.OutputHead`
+(``combine="tanh"`` gives Luong's ``W_out tanh(W_c [c_t; o_t])`` instead).
 
 **Extended ids.** Words of the source that are not in the vocabulary get
 temporary ids ``V, V + 1, ...`` (``V`` the vocabulary size), numbered by
@@ -49,7 +51,7 @@ import tensorflow as tf
 from keras import ops
 
 from . import data
-from .models import Encoder, LuongDecoder
+from .models import Encoder, LuongDecoder, _embed_step
 
 __all__ = [
     "PointerGenerator",
@@ -241,9 +243,10 @@ def _in_vocabulary(ids, vocab_size):
 class PointerGeneratorDecoder(LuongDecoder):
     """A :class:`~seq2seq_attention.models.LuongDecoder` that can copy.
 
-    The same embedding, RNN, attention and output layers, plus the copy
-    gate ``p_gen``; its outputs are log-probabilities over ``vocab_size +
-    max_oovs`` extended ids instead of logits over ``vocab_size``.
+    The same embedding, RNN, attention and output head (with their
+    dropout), plus the copy gate ``p_gen``; its outputs are
+    log-probabilities over ``vocab_size + max_oovs`` extended ids instead
+    of logits over ``vocab_size``.
 
     Example:
         >>> import numpy as np
@@ -274,6 +277,7 @@ class PointerGeneratorDecoder(LuongDecoder):
         attention="additive",
         cell="gru",
         dropout=0.0,
+        combine="layer_norm",
         **kwargs,
     ):
         super().__init__(
@@ -283,6 +287,7 @@ class PointerGeneratorDecoder(LuongDecoder):
             attention=attention,
             cell=cell,
             dropout=dropout,
+            combine=combine,
             **kwargs,
         )
         if (
@@ -301,12 +306,16 @@ class PointerGeneratorDecoder(LuongDecoder):
         )
         self.gate.build((None, 2 * units + embedding_dim))
 
-    def _mix(self, context, output, embedded, weights, source_ids):
+    def _mix(
+        self, context, output, embedded, weights, source_ids, training=None
+    ):
         """``(log p over extended ids, p_gen)`` from one or all steps'
         features: ``(..., units)`` context and output, ``(..., embedding)``."""
-        features = ops.concatenate([context, output], axis=-1)
-        p_vocab = ops.softmax(self.output_layer(self.combine(features)))
-        p_gen = self.gate(ops.concatenate([features, embedded], axis=-1))
+        # (..., V): the Luong decoder's own head, dropout included
+        p_vocab = ops.softmax(self.head(output, context, training=training))
+        p_gen = self.gate(
+            ops.concatenate([context, output, embedded], axis=-1)
+        )  # (..., 1)
         padding = [[0, 0]] * (len(p_vocab.shape) - 1) + [[0, self.max_oovs]]
         p_vocab = ops.pad(p_vocab, padding)  # (..., V + max_oovs)
         copy = copy_distribution(
@@ -328,20 +337,24 @@ class PointerGeneratorDecoder(LuongDecoder):
         weights (batch, tgt_len, src_len), final_state, p_gen (batch,
         tgt_len))``."""
         target_mask = ops.not_equal(target_in_ids, 0)  # (batch, tgt_len)
+        # (batch, tgt_len, embedding_dim)
         embedded = self.embedding(
             _in_vocabulary(target_in_ids, self.vocab_size)
         )
+        embedded = self.input_dropout(embedded, training=training)
         outputs, *state = self.rnn(
             embedded,
             initial_state=initial_state,
             mask=target_mask,
             training=training,
         )
+        # (batch, tgt_len, units)
+        outputs = self.output_dropout(outputs, training=training)
         context, weights = self.attention(
             outputs, encoder_states, mask=source_mask
-        )  # (b, t, units)
+        )  # (b, t, units), (b, t, s)
         log_probs, p_gen = self._mix(
-            context, outputs, embedded, weights, source_ids
+            context, outputs, embedded, weights, source_ids, training
         )
         return log_probs, weights, state, p_gen
 
@@ -383,8 +396,7 @@ class PointerGeneratorDecoder(LuongDecoder):
         """One step: ``(log_probs (batch, V + max_oovs), new_state, weights
         (batch, src_len))``."""
         ids = _in_vocabulary(previous_ids, self.vocab_size)
-        # A lookup, not a call of the layer: one step has no padding to mask.
-        embedded = ops.take(self.embedding.embeddings, ids, axis=0)
+        embedded = _embed_step(self.embedding, ids)  # (batch, embedding_dim)
         output, state = self.rnn.cell(embedded, state)  # (batch, units)
         state = list(state) if isinstance(state, (list, tuple)) else [state]
         context, weights = self.attention(
@@ -415,8 +427,8 @@ class PointerGenerator(keras.Model):
     Args:
         vocab_size: the vocabulary size ``V`` (reserved ids included).
         max_oovs: the most unknown source words one input can copy.
-        embedding_dim, units, attention, cell, bidirectional, dropout: as
-            :class:`~seq2seq_attention.models.Seq2SeqAttention`.
+        embedding_dim, units, attention, cell, bidirectional, dropout,
+            combine: as :class:`~seq2seq_attention.models.Seq2SeqAttention`.
 
     Example:
         >>> import numpy as np
@@ -439,10 +451,12 @@ class PointerGenerator(keras.Model):
         cell="gru",
         bidirectional=True,
         dropout=0.0,
+        combine="layer_norm",
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.vocab_size, self.max_oovs = vocab_size, max_oovs
+        self.combine = combine
         self.embedding_dim, self.units = embedding_dim, units
         self.attention_score, self.cell = attention, cell
         self.bidirectional, self.dropout = bidirectional, dropout
@@ -463,6 +477,7 @@ class PointerGenerator(keras.Model):
             attention=attention,
             cell=cell,
             dropout=dropout,
+            combine=combine,
             name="decoder",
         )
         self.built = True
@@ -527,4 +542,5 @@ class PointerGenerator(keras.Model):
             cell=self.cell,
             bidirectional=self.bidirectional,
             dropout=self.dropout,
+            combine=self.combine,
         )

@@ -2,10 +2,10 @@
 
 Like :class:`~seq2seq_attention.translator.Translator`, a ``Summarizer`` is
 a ``keras.Model`` holding the trained
-:class:`~seq2seq_attention.pointer.PointerGenerator` and its vocabulary, so
-one ``.keras`` file is the whole summarizer::
+:class:`~seq2seq_attention.pointer.PointerGenerator` and its (word-level)
+tokenizer, so one ``.keras`` file is the whole summarizer::
 
-    summarizer = Summarizer(model, vectorizer)
+    summarizer = Summarizer(model, tokenizer)
     summarizer.save("summarizer.keras")
     summarizer = keras.saving.load_model("summarizer.keras")  # safe mode
     summarizer.summarize(["a storm hit dravonport on friday ..."])[0].text
@@ -26,6 +26,7 @@ import keras
 import numpy as np
 
 from . import data
+from .data.tokenizers import as_tokenizer
 from .decoding import beam_search, greedy_decode
 from .pointer import PointerGenerator, extend_ids, vocabulary_index
 
@@ -65,24 +66,29 @@ class Summary:
 @keras.saving.register_keras_serializable(package="seq2seq_attention")
 class Summarizer(keras.Model):
     """A trained :class:`~seq2seq_attention.pointer.PointerGenerator` with
-    its vocabulary.
+    its tokenizer.
 
     Args:
         model: the trained model.
-        vectorizer: the ``TextVectorization`` layer of both sides, from
-            :func:`seq2seq_attention.data.make_vectorizer` (or its
-            :func:`~seq2seq_attention.data.vectorizer_config` dict).
+        tokenizer: the word-level tokenizer of both sides, as
+            :class:`~seq2seq_attention.translator.Translator` takes it: a
+            :class:`~seq2seq_attention.data.VocabularyTokenizer`, its
+            ``get_config()`` dict, or a ``TextVectorization`` layer from
+            :func:`seq2seq_attention.data.make_vectorizer`. Copying works
+            on whole words, so subword or character tokenizers are refused.
         max_source_tokens: longer inputs are refused with a clear error.
 
     Example:
-        >>> vectorizer = data.make_vectorizer(["storm hits the city ."])
+        >>> tokenizer = data.train_tokenizer(
+        ...     ["storm hits the city ."], level="word"
+        ... )
         >>> model = PointerGenerator(
-        ...     vectorizer.vocabulary_size(),
+        ...     tokenizer.vocabulary_size(),
         ...     max_oovs=4,
         ...     embedding_dim=4,
         ...     units=8,
         ... )
-        >>> summarizer = Summarizer(model, vectorizer)
+        >>> summarizer = Summarizer(model, tokenizer)
         >>> result = summarizer.summarize(["Storm hits Zorbuton."])[0]
         >>> result.source_tokens
         ['[START]', 'storm', 'hits', 'zorbuton', '.', '[END]']
@@ -93,24 +99,24 @@ class Summarizer(keras.Model):
         ('[END]', True)
     """
 
-    def __init__(self, model, vectorizer, max_source_tokens=400, **kwargs):
+    def __init__(self, model, tokenizer, max_source_tokens=400, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(model, PointerGenerator):
             raise TypeError(
                 f"Summarizer needs a PointerGenerator model; got "
                 f"{type(model).__name__}."
             )
-        if not isinstance(vectorizer, dict):
-            vectorizer = data.vectorizer_config(vectorizer)
-        if vectorizer.get("level") != "word":
+        tokenizer = as_tokenizer(tokenizer)
+        if tokenizer.level != "word":
             raise ValueError(
-                "Summarizer copies words: it needs a word-level "
-                "vectorizer (level='word')."
+                "Summarizer copies words: it needs a word-level tokenizer "
+                f"(level='word'), not a {tokenizer.level}-level one."
             )
         self.pointer = model
-        self.vectorizer_config = vectorizer
+        # A plain attribute (saved through get_config), not a layer to track.
+        object.__setattr__(self, "tokenizer", tokenizer)
         self.max_source_tokens = max_source_tokens
-        self.index = vocabulary_index(vectorizer["vocabulary"])
+        self.index = vocabulary_index(tokenizer.get_config()["vocabulary"])
         if len(self.index) != model.vocab_size:
             raise ValueError(
                 f"The vocabulary has {len(self.index)} tokens but the model "
@@ -132,7 +138,7 @@ class Summarizer(keras.Model):
         texts = _check_texts(texts)
         rows, tokens, oovs = [], [], []
         for i, text in enumerate(texts):
-            words = data.tokenize(data.normalize(text))
+            words = data.tokenize(self.tokenizer.normalize(text))
             if len(words) > self.max_source_tokens:
                 raise ValueError(
                     f"Input {i} has {len(words)} tokens, more than "
@@ -245,7 +251,7 @@ class Summarizer(keras.Model):
     def get_config(self):
         return {
             "model": keras.saving.serialize_keras_object(self.pointer),
-            "vectorizer": self.vectorizer_config,
+            "tokenizer": self.tokenizer.get_config(),
             "max_source_tokens": self.max_source_tokens,
             "name": self.name,
         }
