@@ -23,7 +23,6 @@ keeps its interface and fixes that:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -38,14 +37,6 @@ from .errors import RunFolderError
 __all__ = ["AtomicBackupAndRestore"]
 
 _GENERATION = re.compile(r"^epoch-(\d+)\.(json|weights\.h5)$")
-
-
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _warn(message):
@@ -112,7 +103,7 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
             expected = record["sha256"]
         except (ValueError, KeyError, TypeError) as error:
             return None, f"its record is damaged ({type(error).__name__})"
-        if _sha256(weights_path) != expected:
+        if runs.file_digest(weights_path) != expected:
             return None, "its weights file is damaged (sha256 mismatch)"
         return record, ""
 
@@ -191,7 +182,7 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
             self.model.save_weights(temporary)
         record = {
             "epoch": epoch,
-            "sha256": _sha256(weights_path),
+            "sha256": runs.file_digest(weights_path),
             "history": self.history,
             "stopped": bool(self.model.stop_training),
             "completed": completed,

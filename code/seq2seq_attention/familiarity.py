@@ -24,7 +24,7 @@ import numpy as np
 
 from . import data
 
-__all__ = ["Familiarity", "check_texts", "unknown_rate"]
+__all__ = ["Familiarity", "check_texts", "source_lengths", "unknown_rate"]
 
 WARN_ABOVE = 0.10
 """Warn when more than this share of tokens is unknown (and well above the
@@ -44,6 +44,17 @@ def _config(translator, side):
     )
 
 
+def _ids(translator, texts, side):
+    """Token ids of ``texts`` (ragged, no markers), read as ``translator``
+    reads them: word-level text is normalised first."""
+    config = _config(translator, side)
+    texts = [str(t) for t in texts]
+    if config["level"] == "word":
+        texts = [data.normalize(t) for t in texts]
+    vectorizer = data.vectorizer_from_config(config)
+    return data.encode(texts, vectorizer, markers=False)
+
+
 def unknown_rate(translator, texts, side="source"):
     """The share of the tokens of ``texts`` that ``translator`` reads as
     ``[UNK]`` (0 for no tokens), tokenised exactly as the translator does.
@@ -58,17 +69,32 @@ def unknown_rate(translator, texts, side="source"):
         >>> unknown_rate(translator, ["Go home.", "Run."])  # 'home': 1 of 5
         0.2
     """
-    config = _config(translator, side)
-    texts = [str(t) for t in texts]
-    if config["level"] == "word":
-        texts = [data.normalize(t) for t in texts]
+    texts = list(texts)
     if not texts:
         return 0.0
-    vectorizer = data.vectorizer_from_config(config)
-    ids = data.encode(texts, vectorizer, markers=False).flat_values.numpy()
+    ids = _ids(translator, texts, side).flat_values.numpy()
     if ids.size == 0:
         return 0.0
     return float(np.mean(ids == data.UNK_ID))
+
+
+def source_lengths(translator, texts):
+    """How many tokens ``translator`` reads in each text (markers not
+    counted): compare with ``translator.max_source_tokens``.
+
+    Example:
+        >>> from seq2seq_attention.models import Seq2SeqAttention
+        >>> from seq2seq_attention.translator import Translator
+        >>> src = data.make_vectorizer(["go ."])
+        >>> tgt = data.make_vectorizer(["ve ."])
+        >>> model = Seq2SeqAttention(6, 6, embedding_dim=4, units=4)
+        >>> source_lengths(Translator(model, src, tgt), ["Go home!", ""])
+        [3, 0]
+    """
+    texts = list(texts)
+    if not texts:
+        return []
+    return [int(n) for n in _ids(translator, texts, "source").row_lengths()]
 
 
 @dataclasses.dataclass
@@ -100,6 +126,7 @@ def check_texts(
     other_column=None,
     refuse_above=REFUSE_ABOVE,
     warn_above=WARN_ABOVE,
+    refuse_swapped=True,
     override="",
 ):
     """Is ``sources`` text that ``translator`` can read?
@@ -114,6 +141,8 @@ def check_texts(
         refuse_above: refuse above this rate.
         warn_above: warn above this rate, if also well above ``reference``
             (three times it, plus two points).
+        refuse_swapped: refuse columns that look swapped even below
+            ``refuse_above`` (a score of them would mean nothing).
         override: how the user can go on anyway, added to a refusal.
 
     Returns:
@@ -148,7 +177,7 @@ def check_texts(
         f"model{own}"
     )
     looks_swapped = swapped is not None and swapped < rate / 2
-    refuse = rate > refuse_above or looks_swapped
+    refuse = rate > refuse_above or (looks_swapped and refuse_swapped)
     if looks_swapped:
         message += (
             f"; the other column reads better ({swapped:.0%} unknown): "

@@ -90,9 +90,12 @@ __all__ = [
     "atomic_write_json",
     "check_free_space",
     "describe_os_error",
+    "file_digest",
     "fingerprint",
     "read_manifest",
+    "remove_folder",
     "remove_temporaries",
+    "replace_folder",
     "save_model",
     "save_size",
     "settings_differences",
@@ -294,14 +297,67 @@ def remove_temporaries(folder, *, only_dead=True):
         return removed
     for path in sorted(folder.rglob(".*.tmp-*")):
         match = _TEMPORARY.match(path.name)
-        if not match or not path.is_file():
+        if not match or not path.exists():
             continue
         pid = int(match.group(1))
         if pid == os.getpid() or (only_dead and _alive(pid)):
             continue
-        path.unlink(missing_ok=True)
+        if path.is_dir():
+            remove_folder(path)
+        else:
+            path.unlink(missing_ok=True)
         removed.append(path)
     return removed
+
+
+def remove_folder(path):
+    """Remove a folder and what it holds, if it is there."""
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def replace_folder(new, target):
+    """Put the folder ``new`` in the place of ``target`` (which may exist).
+
+    Folders cannot be swapped in one atomic step: the old one is first
+    renamed to a temporary name, so a kill in between leaves either the old
+    folder, or the new one, and a temporary folder that
+    :func:`remove_temporaries` removes later.
+
+    Example:
+        >>> import tempfile
+        >>> root = Path(tempfile.mkdtemp())
+        >>> (root / "new").mkdir(); (root / "split").mkdir()
+        >>> _ = (root / "new" / "a.tsv").write_text("new")
+        >>> replace_folder(root / "new", root / "split")
+        >>> [p.name for p in root.iterdir()], (root / "split" / "a.tsv").read_text()
+        (['split'], 'new')
+    """
+    new, target = Path(new), Path(target)
+    aside = None
+    if target.exists():
+        aside = temporary_path(target.with_name(target.name + "-old"))
+        os.replace(target, aside)
+    os.replace(new, target)
+    _fsync_directory(target.parent)
+    if aside is not None:
+        remove_folder(aside)
+
+
+def file_digest(path):
+    """A short sha256 of a file's bytes (its identity in a manifest).
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "model.keras"
+        >>> _ = path.write_bytes(b"weights")
+        >>> file_digest(path)
+        '9a129038d9a00aed'
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
 
 
 def _alive(pid):
