@@ -226,7 +226,7 @@ def test_1_a_damaged_backup_is_discarded_and_the_run_resumes(
     assert (tmp_path / "run" / "translator.keras").exists()
 
 
-# -- 2. What is already in --out -----------------------------------------------
+# -- 2. What is already in --out ----------------------------------------------
 
 
 def test_2_an_interrupted_run_with_other_settings_is_refused(
@@ -277,7 +277,7 @@ def test_2_a_kill_after_the_final_save_leaves_a_finished_run(tmp_path, capsys):
     assert digest(model) == before
 
 
-# -- 3. finetune --out -----------------------------------------------------------
+# -- 3. finetune --out --------------------------------------------------------
 
 
 def test_3_finetune_refuses_the_folder_of_its_model_or_of_another_run(
@@ -302,7 +302,7 @@ def test_3_finetune_refuses_the_folder_of_its_model_or_of_another_run(
     assert digest(model) == before
 
 
-# -- 4. evaluate checks its input ---------------------------------------------------
+# -- 4. evaluate checks its input ---------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -373,7 +373,7 @@ def test_4_data_that_does_not_fit_the_model_is_refused(
     )
     strangers = tsv(
         tmp_path / "strangers.tsv",
-        [("Xylophones quietly zigzag.", "Algo."), ("Zebras juggle.", "Otro.")],
+        [("Xylophones quietly zigzag", "Algo."), ("Zebras juggle", "Otro.")],
     )
     status, _, err = run(
         [
@@ -401,7 +401,7 @@ def test_4_data_that_does_not_fit_the_model_is_refused(
     assert status == 0 and "BLEU" in out and "unknown to the model" in err
 
 
-# -- 5. Operating-system errors -------------------------------------------------------
+# -- 5. Operating-system errors -----------------------------------------------
 
 
 def _mount(*arguments):
@@ -568,7 +568,7 @@ def test_5_a_second_process_on_the_same_folder_is_refused(tmp_path, capsys):
     keras.saving.load_model(tmp_path / "run" / "translator.keras")
 
 
-# -- 6. Direction ---------------------------------------------------------------------
+# -- 6. Direction -------------------------------------------------------------
 
 
 def test_6_evaluate_has_reverse_and_spots_swapped_columns(
@@ -654,7 +654,7 @@ def test_6_finetune_reverse_does_not_flip_the_split_files(tmp_path, capsys):
     assert report["old_before"]["chrf"] == pytest.approx(old["chrf"])
 
 
-# -- 7. translate from standard input ---------------------------------------------------
+# -- 7. translate from standard input -----------------------------------------
 
 
 def stdin_bytes(monkeypatch, raw):
@@ -694,7 +694,7 @@ def test_7_a_closed_stdin_is_one_line(word_run, monkeypatch, capsys):
     assert_one_line_error(status, err, "standard input is closed")
 
 
-# -- 8. Messages --------------------------------------------------------------------------
+# -- 8. Messages --------------------------------------------------------------
 
 
 @pytest.mark.parametrize("damage", ["truncated", "random"])
@@ -783,7 +783,7 @@ def test_8_spa_eng_offline_says_why_instead_of_a_silent_sample(
     )
 
 
-# -- Progress ---------------------------------------------------------------------------------
+# -- Progress -----------------------------------------------------------------
 
 
 def test_training_in_a_pipe_prints_one_short_line_per_epoch(word_run, capsys):

@@ -26,10 +26,12 @@ from seq2seq_attention.translator import Translator
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
     target = tmp_path / "model.keras"
     target.write_bytes(b"the good one")
-    with pytest.raises(RuntimeError, match="boom"):
-        with runs.atomic_path(target) as temporary:
-            temporary.write_bytes(b"half")
-            raise RuntimeError("boom")
+    with (
+        pytest.raises(RuntimeError, match="boom"),
+        runs.atomic_path(target) as temporary,
+    ):
+        temporary.write_bytes(b"half")
+        raise RuntimeError("boom")
     assert target.read_bytes() == b"the good one"
     assert [p.name for p in tmp_path.iterdir()] == ["model.keras"]
 
@@ -93,7 +95,7 @@ def test_os_errors_are_described_with_path_and_fix():
     )
 
 
-# -- The run folder -------------------------------------------------------------
+# -- The run folder -----------------------------------------------------------
 
 
 def start(folder, settings, data="d1", overwrite=False, kind="train"):
@@ -208,7 +210,7 @@ def test_a_second_process_is_refused_naming_the_holder(tmp_path):
     )
 
 
-# -- The backup -----------------------------------------------------------------
+# -- The backup ---------------------------------------------------------------
 
 
 def toy_fit(model, epochs, callbacks):
@@ -272,7 +274,7 @@ def test_the_backup_keeps_two_checked_generations(tmp_path):
 def test_a_damaged_backup_is_discarded_and_the_one_before_used(
     tmp_path, capfd, damage
 ):
-    """Issue 15, item 1: a damaged backup made the run folder unusable for good."""
+    """Issue 15, item 1: a damaged backup made a run folder unusable."""
     interrupted_backup(tmp_path)
     if damage == "truncate":
         (tmp_path / "epoch-0003.weights.h5").write_bytes(
@@ -310,7 +312,7 @@ def test_a_kept_backup_marks_training_completed(tmp_path):
     assert record["completed"] and record["epoch"] == 2
 
 
-# -- Progress ---------------------------------------------------------------------
+# -- Progress -----------------------------------------------------------------
 
 
 def test_epoch_lines_are_short():
@@ -354,7 +356,7 @@ def test_notebooks_and_pipes_get_one_line_per_epoch(capsys):
     ]
 
 
-# -- Unknown tokens ---------------------------------------------------------------
+# -- Unknown tokens -----------------------------------------------------------
 
 
 @pytest.fixture(scope="module")

@@ -58,13 +58,19 @@ class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
 
     Example:
         >>> import numpy as np, tempfile
-        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model = keras.Sequential(
+        ...     [keras.Input((2,)), keras.layers.Dense(1)]
+        ... )
         >>> model.compile("sgd", "mse")
         >>> backup = AtomicBackupAndRestore(tempfile.mkdtemp(), keep=True)
         >>> x, y = np.ones((4, 2)), np.ones((4, 1))
         >>> _ = model.fit(x, y, epochs=2, callbacks=[backup], verbose=0)
         >>> record = backup.state()
-        >>> record["epoch"], record["completed"], len(record["history"]["loss"])
+        >>> (
+        ...     record["epoch"],
+        ...     record["completed"],
+        ...     len(record["history"]["loss"]),
+        ... )
         (2, True, 2)
     """
 

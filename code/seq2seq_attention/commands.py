@@ -20,12 +20,13 @@ from pathlib import Path
 import keras
 import tensorflow as tf
 
-from . import data, dates, familiarity, progress, runs, training
+from . import data, familiarity, progress, runs, training
 from .errors import ArgumentError, DataError, ModelFileError, RunFolderError
 from .export import export_translator
-from .finetune import finetune
+from .finetune import PARTS, finetune
 from .metrics import evaluate_translator
 from .models import Seq2SeqAttention
+from .tasks import dates
 from .translator import Translator
 
 __all__ = ["evaluate", "export", "finetune_command", "train", "translate"]
@@ -163,14 +164,14 @@ def _save_split(split, folder):
                 os.fsync(f.fileno())
         runs.replace_folder(temporary, folder)
     except OSError as error:
-        raise RunFolderError(
+        raise runs.WriteError(
             runs.describe_os_error(error, folder, "write the split")
         ) from error
     finally:
         runs.remove_folder(temporary)
 
 
-# -- Models -----------------------------------------------------------------------
+# -- Models -------------------------------------------------------------------
 
 
 def _check_archive(path, option):
@@ -296,7 +297,7 @@ def score(translator, pairs, metric, limit=None):
         )
 
 
-# -- train ----------------------------------------------------------------------
+# -- train --------------------------------------------------------------------
 
 
 def _train_settings(args, profile, level):
@@ -387,7 +388,7 @@ def train(args):
         state = run.start(
             settings,
             data=runs.fingerprint(pairs),
-            command=["train", *args.argv],
+            command=args.argv,
             overwrite=args.overwrite,
         )
         if state == "finished":
@@ -412,7 +413,9 @@ def train(args):
         runs.save_model(translator, args.out / "translator.keras", "model")
         rate = None
         if split.test:
-            rate = familiarity.unknown_rate(translator, [s for s, _ in split.test])
+            rate = familiarity.unknown_rate(
+                translator, [s for s, _ in split.test]
+            )
         run.finish(test_unknown_rate=rate)
     metric = "exact" if level == "character" else "bleu"
     scores = score(translator, split.validation, metric, limit=1000)
@@ -423,7 +426,7 @@ def train(args):
     return 0
 
 
-# -- finetune ----------------------------------------------------------------------
+# -- finetune -----------------------------------------------------------------
 
 
 def _domain_pairs(spec, translator, args, count, seed, option):
@@ -458,6 +461,37 @@ def _domain_pairs(spec, translator, args, count, seed, option):
             "raise --max-length."
         )
     return pairs
+
+
+def _check_finetune_arguments(args):
+    """The combinations argparse cannot check, before any work is done."""
+    parts = [p for p in args.freeze.split(",") if p]
+    unknown = [p for p in parts if p not in PARTS]
+    if unknown:
+        raise ArgumentError(
+            f"--freeze: cannot freeze {unknown}: choose among {list(PARTS)} "
+            "(comma-separated)."
+        )
+    clash = [p for p in ("embeddings", "decoder") if p in parts]
+    if args.extend_vocabulary and clash:
+        raise ArgumentError(
+            "--extend-vocabulary adds embedding rows and output columns that "
+            f"must learn, but --freeze holds {', '.join(clash)}: freeze "
+            "fewer parts, or do not extend the vocabulary."
+        )
+    if not 0.0 <= args.mix_old < 1.0:
+        raise ArgumentError(
+            f"--mix-old is the share of old examples, in [0, 1); got "
+            f"{args.mix_old}."
+        )
+    if args.mix_old and not args.old_data:
+        raise ArgumentError(
+            "--mix-old replays old-domain examples: give them with --old-data."
+        )
+    if args.learning_rate <= 0 or args.warmup_epochs < 0:
+        raise ArgumentError(
+            "--learning-rate must be positive and --warmup-epochs at least 0."
+        )
 
 
 def _check_finetune_out(args):
@@ -542,12 +576,9 @@ def _finetune_settings(args):
 
 def finetune_command(args):
     """``seq2seq-attention finetune``: see :mod:`seq2seq_attention.cli`."""
+    _check_finetune_arguments(args)
     translator = load_translator(args.from_model, "--from")
     _check_finetune_out(args)
-    if args.mix_old and not args.old_data:
-        raise ArgumentError(
-            "--mix-old replays old-domain examples: give them with --old-data."
-        )
     train_pairs, validation, old_pairs, old_train = _finetune_data(
         args, translator
     )
@@ -571,7 +602,7 @@ def finetune_command(args):
         state = run.start(
             _finetune_settings(args),
             data=runs.fingerprint(train_pairs + validation),
-            command=["finetune", *args.argv],
+            command=args.argv,
             overwrite=args.overwrite,
         )
         if state == "finished":
@@ -597,35 +628,29 @@ def _run_finetune(args, translator, train_pairs, validation, old, old_train):
         f"{args.data} ({len(validation)} for validation); frozen: "
         f"{args.freeze or 'nothing'}"
     )
-    try:
-        result = finetune(
-            translator,
-            train_pairs,
-            validation,
-            old_pairs=old,
-            old_train_pairs=old_train,
-            freeze_parts=args.freeze,
-            learning_rate=args.learning_rate,
-            schedule=args.schedule,
-            warmup_epochs=args.warmup_epochs,
-            epochs=args.epochs,
-            batch_size=args.batch_size,
-            patience=args.patience,
-            extend=args.extend_vocabulary,
-            min_count=args.min_count,
-            mix_old=args.mix_old,
-            metric=metric,
-            run_dir=args.out,
-            seed=args.seed,
-            max_oov=1.0 if args.max_oov is None else args.max_oov,
-            verbose=1,
-            keep_backup=True,
-        )
-    except ValueError as error:
-        if isinstance(error, RunFolderError):
-            raise
-        # finetune's checks of its arguments (parts, schedule, extension)
-        raise ArgumentError(str(error)) from error
+    result = finetune(
+        translator,
+        train_pairs,
+        validation,
+        old_pairs=old,
+        old_train_pairs=old_train,
+        freeze_parts=args.freeze,
+        learning_rate=args.learning_rate,
+        schedule=args.schedule,
+        warmup_epochs=args.warmup_epochs,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        patience=args.patience,
+        extend=args.extend_vocabulary,
+        min_count=args.min_count,
+        mix_old=args.mix_old,
+        metric=metric,
+        run_dir=args.out,
+        seed=args.seed,
+        max_oov=1.0,  # checked with the others: check_familiar
+        verbose=1,
+        keep_backup=True,
+    )
     runs.save_model(result.translator, args.out / "translator.keras")
     runs.atomic_write_json(
         args.out / "finetune_report.json", result.report, "report"
@@ -655,7 +680,7 @@ def _print_report(args, report):
     )
 
 
-# -- evaluate ------------------------------------------------------------------------
+# -- evaluate -----------------------------------------------------------------
 
 
 def _evaluation_pairs(args, translator):
@@ -747,7 +772,7 @@ def evaluate(args):
     return 0
 
 
-# -- translate -----------------------------------------------------------------------
+# -- translate ----------------------------------------------------------------
 
 
 def _stdin_lines():
@@ -775,9 +800,13 @@ def _stdin_lines():
                 line = line.decode("utf-8")
             except UnicodeDecodeError as error:
                 byte = line[error.start : error.start + 1]
-                yield number, "", (
-                    f"not valid UTF-8 (byte {byte!r} at column "
-                    f"{error.start + 1}); save the input as UTF-8"
+                yield (
+                    number,
+                    "",
+                    (
+                        f"not valid UTF-8 (byte {byte!r} at column "
+                        f"{error.start + 1}); save the input as UTF-8"
+                    ),
                 )
                 continue
         if number == 1:
@@ -801,7 +830,9 @@ def _batches(lines, size, stream):
     batch = []
     for item in lines:
         batch.append(item)
-        if len(batch) >= size or (stream is not None and not _more_ready(stream)):
+        if len(batch) >= size or (
+            stream is not None and not _more_ready(stream)
+        ):
             yield batch
             batch = []
     if batch:
@@ -872,7 +903,7 @@ def _input_size(args):
     return 0  # a stream: no bar
 
 
-# -- export --------------------------------------------------------------------------
+# -- export -------------------------------------------------------------------
 
 
 def export(args):

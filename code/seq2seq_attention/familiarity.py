@@ -155,10 +155,15 @@ def check_texts(
         >>> tgt = data.make_vectorizer(["ve .", "corre !"])
         >>> model = Seq2SeqAttention(8, 8, embedding_dim=4, units=4)
         >>> translator = Translator(model, src, tgt)
-        >>> found = check_texts(translator, ["ve .", "corre !"], name="test.tsv",
-        ...                     other_column=["go .", "run !"])
+        >>> found = check_texts(
+        ...     translator,
+        ...     ["ve .", "corre !"],
+        ...     name="test.tsv",
+        ...     other_column=["go .", "run !"],
+        ... )
         >>> found.verdict, found.message  # doctest: +ELLIPSIS
-        ('refuse', 'test.tsv: 50% of the source tokens are unknown ... try --reverse.')
+        ('refuse', 'test.tsv: 50% of the source tokens are unknown ...
+        try --reverse.')
     """
     rate = unknown_rate(translator, sources)
     swapped = None

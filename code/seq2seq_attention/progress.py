@@ -62,8 +62,12 @@ def format_epoch(epoch, epochs, logs, seconds, width=WIDTH):
     would pass ``width`` characters are left out (the time is always kept).
 
     Example:
-        >>> logs = {"loss": 1.2341, "masked_accuracy": 0.8123,
-        ...         "val_loss": 1.456, "val_masked_accuracy": 0.79}
+        >>> logs = {
+        ...     "loss": 1.2341,
+        ...     "masked_accuracy": 0.8123,
+        ...     "val_loss": 1.456,
+        ...     "val_masked_accuracy": 0.79,
+        ... }
         >>> format_epoch(3, 8, logs, 41.2)
         'epoch 3/8  loss 1.234  acc 0.812  val_loss 1.456  val_acc 0.790  41 s'
     """
@@ -93,11 +97,18 @@ class EpochLog(keras.callbacks.Callback):
 
     Example:
         >>> import io, numpy as np
-        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model = keras.Sequential(
+        ...     [keras.Input((2,)), keras.layers.Dense(1)]
+        ... )
         >>> model.compile("sgd", "mse")
         >>> out = io.StringIO()
-        >>> _ = model.fit(np.ones((4, 2)), np.ones((4, 1)), epochs=2, verbose=0,
-        ...               callbacks=[EpochLog(file=out)])
+        >>> _ = model.fit(
+        ...     np.ones((4, 2)),
+        ...     np.ones((4, 1)),
+        ...     epochs=2,
+        ...     verbose=0,
+        ...     callbacks=[EpochLog(file=out)],
+        ... )
         >>> [line.split("  ")[0] for line in out.getvalue().splitlines()]
         ['epoch 1/2', 'epoch 2/2']
     """
@@ -134,11 +145,21 @@ class EpochProgressBar(EpochLog):
     Example:
         >>> import io, numpy as np, rich.console
         >>> screen = io.StringIO()
-        >>> console = rich.console.Console(file=screen, force_terminal=True, width=79)
-        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> console = rich.console.Console(
+        ...     file=screen, force_terminal=True, width=79
+        ... )
+        >>> model = keras.Sequential(
+        ...     [keras.Input((2,)), keras.layers.Dense(1)]
+        ... )
         >>> model.compile("sgd", "mse")
-        >>> _ = model.fit(np.ones((8, 2)), np.ones((8, 1)), batch_size=2, epochs=2,
-        ...               verbose=0, callbacks=[EpochProgressBar(console=console)])
+        >>> _ = model.fit(
+        ...     np.ones((8, 2)),
+        ...     np.ones((8, 1)),
+        ...     batch_size=2,
+        ...     epochs=2,
+        ...     verbose=0,
+        ...     callbacks=[EpochProgressBar(console=console)],
+        ... )
         >>> "epoch 2/2  loss" in screen.getvalue()
         True
     """
@@ -292,7 +313,9 @@ def with_progress(translator, progress):
         ...     def translate(self, texts, batch_size=64):
         ...         return list(texts)
         >>> with bar(3, "translating") as progress:
-        ...     with_progress(Echo(), progress).translate(["a", "b", "c"], batch_size=2)
+        ...     with_progress(Echo(), progress).translate(
+        ...         ["a", "b", "c"], batch_size=2
+        ...     )
         ['a', 'b', 'c']
     """
     return _TranslatorWithProgress(translator, progress)

@@ -38,11 +38,19 @@ The contract (tested in ``tests/test_runs.py`` and ``tests/test_faults.py``):
 
 The manifest::
 
-    {"format": 1, "kind": "train", "state": "running" | "finished",
-     "command": ["train", "--data", "dates", ...], "package_version": "0.1.0",
-     "data": "<sha256 of the pairs, 16 hex digits>", "settings": {...},
-     "created": "2026-01-01T12:00:00+00:00", "updated": "...",
-     "finished": "...", "pid": 1234}
+    {
+        "format": 1,
+        "kind": "train",
+        "state": "running" | "finished",
+        "command": ["train", "--data", "dates", ...],
+        "package_version": "0.1.0",
+        "data": "<sha256 of the pairs, 16 hex digits>",
+        "settings": {...},
+        "created": "2026-01-01T12:00:00+00:00",
+        "updated": "...",
+        "finished": "...",
+        "pid": 1234,
+    }
 
 Example:
     >>> import tempfile
@@ -54,10 +62,13 @@ Example:
     ...     run.start({"seed": 0}, data="ab12", command=["train"])
     'resume'
     >>> with RunFolder(folder, "train") as run:
-    ...     run.start({"seed": 1}, data="ab12", command=["train"])  # doctest: +ELLIPSIS
+    ...     run.start(
+    ...         {"seed": 1}, data="ab12", command=["train"]
+    ...     )  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    seq2seq_attention.errors.RunFolderError: ... holds a train run with other settings (seed: 0 then, 1 now): ...
+    seq2seq_attention.errors.RunFolderError: ... holds a train run with
+    other settings (seed: 0 then, 1 now): ...
 """
 
 from __future__ import annotations
@@ -77,6 +88,14 @@ import numpy as np
 
 from .errors import RunFolderError
 
+
+class WriteError(RunFolderError, OSError):
+    """A file or folder could not be written (no space, read-only, no
+    permission): a :class:`~seq2seq_attention.errors.RunFolderError` that
+    is also the ``OSError`` callers caught before, with a one-line message
+    naming the path and the fix (:func:`describe_os_error`)."""
+
+
 try:  # advisory locks: POSIX (Linux, macOS, Colab)
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no lock, the rest holds
@@ -86,6 +105,7 @@ __all__ = [
     "MANIFEST",
     "RUN_FILES",
     "RunFolder",
+    "WriteError",
     "atomic_path",
     "atomic_write_json",
     "check_free_space",
@@ -133,7 +153,9 @@ def temporary_path(path):
     Example:
         >>> temporary_path("run/best.keras").name.startswith(".best.tmp-")
         True
-        >>> temporary_path("b/epoch-0003.weights.h5").name.endswith(".weights.h5")
+        >>> temporary_path("b/epoch-0003.weights.h5").name.endswith(
+        ...     ".weights.h5"
+        ... )
         True
     """
     path = Path(path)
@@ -185,7 +207,7 @@ def atomic_path(path, what="file"):
     except OSError as error:
         if isinstance(error, RunFolderError):
             raise
-        raise RunFolderError(
+        raise WriteError(
             describe_os_error(error, path, f"write the {what}")
         ) from error
     finally:
@@ -214,7 +236,9 @@ def save_size(model):
 
     Example:
         >>> import keras
-        >>> save_size(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]))
+        >>> save_size(
+        ...     keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        ... )
         1048600
     """
     total = 0
@@ -240,7 +264,9 @@ def check_free_space(folder, needed_bytes, what):
         >>> check_free_space(".", 10**18, "a huge file")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        seq2seq_attention.errors.RunFolderError: cannot write a huge file in .: not enough free space (... MB free, about 1000000000000.0 MB needed); ...
+        seq2seq_attention.runs.WriteError: cannot write a huge file in .:
+        not enough free space (... MB free, about 1000000000000.0 MB
+        needed); ...
     """
     folder = Path(folder)
     probe = folder
@@ -248,7 +274,7 @@ def check_free_space(folder, needed_bytes, what):
         probe = probe.parent
     free = shutil.disk_usage(probe).free
     if free < needed_bytes:
-        raise RunFolderError(
+        raise WriteError(
             f"cannot write {what} in {folder}: not enough free space "
             f"({free / 1e6:.1f} MB free, about {needed_bytes / 1e6:.1f} MB "
             "needed); free some space or use a folder on another disk, "
@@ -262,7 +288,9 @@ def save_model(model, path, what="model"):
 
     Example:
         >>> import keras, tempfile
-        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model = keras.Sequential(
+        ...     [keras.Input((2,)), keras.layers.Dense(1)]
+        ... )
         >>> path = Path(tempfile.mkdtemp()) / "model.keras"
         >>> save_model(model, path)
         >>> keras.saving.load_model(path).count_params()
@@ -326,10 +354,14 @@ def replace_folder(new, target):
     Example:
         >>> import tempfile
         >>> root = Path(tempfile.mkdtemp())
-        >>> (root / "new").mkdir(); (root / "split").mkdir()
+        >>> (root / "new").mkdir()
+        >>> (root / "split").mkdir()
         >>> _ = (root / "new" / "a.tsv").write_text("new")
         >>> replace_folder(root / "new", root / "split")
-        >>> [p.name for p in root.iterdir()], (root / "split" / "a.tsv").read_text()
+        >>> (
+        ...     [p.name for p in root.iterdir()],
+        ...     (root / "split" / "a.tsv").read_text(),
+        ... )
         (['split'], 'new')
     """
     new, target = Path(new), Path(target)
@@ -389,7 +421,9 @@ if hasattr(errno, "EDQUOT"):
 
 _RESUMES = "then run the same command again (the run resumes)"
 _FIXES = {
-    errno.ENOSPC: f"free some space or use a folder on another disk, {_RESUMES}",
+    errno.ENOSPC: (
+        f"free some space or use a folder on another disk, {_RESUMES}"
+    ),
     errno.EROFS: "give a folder you can write to",
     errno.EACCES: "give a folder you can write to, or change its permissions",
     errno.EPERM: "give a folder you can write to, or change its permissions",
@@ -407,8 +441,12 @@ def describe_os_error(error, path=None, doing="write"):
     text (``errno = 28``; ``unable to lock file``): both are recognised.
 
     Example:
-        >>> describe_os_error(OSError(28, "No space left on device"), "run/best.keras")
-        'cannot write run/best.keras: no space left on the device; free some space or use a folder on another disk, then run the same command again (the run resumes).'
+        >>> describe_os_error(
+        ...     OSError(28, "No space left on device"), "run/best.keras"
+        ... )
+        'cannot write run/best.keras: no space left on the device; free some
+        space or use a folder on another disk, then run the same command
+        again (the run resumes).'
     """
     text = str(error)
     number = error.errno
@@ -439,7 +477,9 @@ def fingerprint(pairs):
     Example:
         >>> fingerprint([("go .", "ve .")])
         'fbfbe5c968e2fab3'
-        >>> fingerprint([("go .", "ve .")]) == fingerprint([("go .", "vete .")])
+        >>> fingerprint([("go .", "ve .")]) == fingerprint(
+        ...     [("go .", "vete .")]
+        ... )
         False
     """
     digest = hashlib.sha256()
@@ -452,7 +492,9 @@ def settings_differences(previous, current):
     """``"name: old then, new now"`` for each setting that differs, sorted.
 
     Example:
-        >>> settings_differences({"seed": 0, "epochs": 8}, {"seed": 1, "epochs": 8})
+        >>> settings_differences(
+        ...     {"seed": 0, "epochs": 8}, {"seed": 1, "epochs": 8}
+        ... )
         ['seed: 0 then, 1 now']
     """
     keys = sorted(set(previous) | set(current))
@@ -466,7 +508,8 @@ def settings_differences(previous, current):
 
 
 def package_version():
-    """The installed version of this package (``"unknown"`` if not installed)."""
+    """The installed version of this package (``"unknown"`` if it is not
+    installed)."""
     try:
         return importlib.metadata.version("seq2seq-attention")
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover
@@ -492,7 +535,7 @@ def read_manifest(folder):
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise RunFolderError(describe_os_error(error, path, "read")) from error
+        raise WriteError(describe_os_error(error, path, "read")) from error
     try:
         manifest = json.loads(text)
     except json.JSONDecodeError as error:
@@ -518,7 +561,10 @@ class RunFolder:
     Use it as a context manager; the lock is held inside the ``with``::
 
         with RunFolder(args.out, "train") as run:
-            if run.start(settings, data=fingerprint(pairs), command=argv) == "finished":
+            if (
+                run.start(settings, data=fingerprint(pairs), command=argv)
+                == "finished"
+            ):
                 return 0  # nothing to do
             ...  # train, writing files with atomic_path / save_model
             run.finish()
@@ -543,7 +589,7 @@ class RunFolder:
             self.path.mkdir(parents=True, exist_ok=True)
             handle = open(self.path / LOCK, "a+", encoding="utf-8")
         except OSError as error:
-            raise RunFolderError(
+            raise WriteError(
                 describe_os_error(error, self.path, "use the run folder")
             ) from error
         if fcntl is not None:
@@ -554,7 +600,7 @@ class RunFolder:
                 holder = handle.read().split("\n")[0].strip() or "unknown"
                 handle.close()
                 if error.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise RunFolderError(
+                    raise WriteError(
                         describe_os_error(error, self.path / LOCK, "lock")
                     ) from error
                 raise RunFolderError(
@@ -569,7 +615,7 @@ class RunFolder:
             handle.flush()
         except OSError as error:
             handle.close()
-            raise RunFolderError(
+            raise WriteError(
                 describe_os_error(error, self.path, "use the run folder")
             ) from error
         self._lock = handle
@@ -661,7 +707,7 @@ class RunFolder:
                 else:
                     target.unlink()
             except OSError as error:
-                raise RunFolderError(
+                raise WriteError(
                     describe_os_error(error, target, "remove")
                 ) from error
         now = _now()
@@ -708,5 +754,6 @@ class RunFolder:
     def _check_locked(self):
         if self._lock is None:
             raise RuntimeError(
-                "use RunFolder as a context manager: with RunFolder(...) as run:"
+                "use RunFolder as a context manager: "
+                "with RunFolder(...) as run:"
             )
