@@ -51,6 +51,7 @@ TINY = [
     ("I run.", "Yo corro."),
 ]
 SMALL = ["--units", "16", "--embedding-dim", "16", "--profile", "quick"]
+WORDS = ["--tokens", "word"]  # the unknown-token checks need a vocabulary
 
 
 def tsv(path, pairs):
@@ -75,6 +76,7 @@ def train_args(tmp, out, *more, epochs=2, seed=3, data_file=None):
         "--seed",
         str(seed),
         *SMALL,
+        *WORDS,
         *more,
     ]
 
@@ -224,6 +226,21 @@ def test_1_a_damaged_backup_is_discarded_and_the_run_resumes(
     assert status == 0, err
     assert "warning:" in err and "discarded" in err
     assert (tmp_path / "run" / "translator.keras").exists()
+
+
+def test_1_a_kill_before_the_rename_of_a_backup_loses_nothing(
+    tmp_path, capsys
+):
+    """Killed between writing a backup and renaming it into place: the
+    files before it are intact, and the rerun resumes and finishes."""
+    argv = train_args(tmp_path, tmp_path / "run", epochs=3)
+    run_killed("before-rename", "epoch-0002.weights.h5", 1, argv)
+    assert temporaries(tmp_path / "run"), "the kill left the unrenamed file"
+    keras.saving.load_model(tmp_path / "run" / "best.keras", compile=False)
+    status, out, err = run(argv, capsys)
+    assert status == 0 and "resuming the interrupted run" in out, err
+    assert temporaries(tmp_path / "run") == []
+    keras.saving.load_model(tmp_path / "run" / "translator.keras")
 
 
 # -- 2. What is already in --out ----------------------------------------------

@@ -411,3 +411,24 @@ def test_check_texts_warns_refuses_and_spots_swapped_columns(word_translator):
         and "try --reverse" in swapped.message
     )
     assert swapped.message.endswith("(--max-unknown 1 scores it anyway).")
+
+
+def test_a_subword_translator_counts_characters_it_never_saw():
+    """Subwords never read ``[UNK]``: their unknown rate is the share of
+    characters spelled as bytes, which still catches another script."""
+    english = ["i am cold .", "the black cat .", "go home ."] * 5
+    source = data.train_tokenizer(english, level="subword", vocab_size=300)
+    target = data.train_tokenizer(english, level="subword", vocab_size=300)
+    model = Seq2SeqAttention(
+        source.vocabulary_size(),
+        target.vocabulary_size(),
+        embedding_dim=4,
+        units=4,
+    )
+    translator = Translator(model, source, target)
+    assert familiarity.unknown_rate(translator, ["the cat go home ."]) == 0.0
+    greek = familiarity.check_texts(
+        translator, ["η γάτα είναι μαύρη"], name="el.tsv"
+    )
+    assert greek.rate == 1.0 and greek.verdict == "refuse"
+    assert "100% of the source tokens are unknown" in greek.message

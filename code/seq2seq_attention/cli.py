@@ -7,6 +7,8 @@ Examples::
     seq2seq-attention train --data spa-eng --out runs/spa-eng \
         --profile full --decoder luong
     seq2seq-attention train --data my_corpus.tsv --out runs/mine --reverse
+    seq2seq-attention train --data spa-eng --out runs/words --tokens word \
+        --vocab-size 5000 --time-budget 20
     seq2seq-attention translate --model runs/spa-eng/translator.keras \
         "How are you?" "I am cold."
     echo "tue 3 march 2015" | seq2seq-attention translate \
@@ -71,6 +73,20 @@ def _positive(text):
     if value <= 0:
         raise argparse.ArgumentTypeError(
             f"expected a positive whole number, got {value}"
+        )
+    return value
+
+
+def _minutes(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of minutes, got {text!r}"
+        ) from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive number of minutes, got {value}"
         )
     return value
 
@@ -149,31 +165,17 @@ def _add_train(commands_):
         "$SEQ2SEQ_ATTENTION_PROFILE, else full if a GPU is visible",
     )
     train.add_argument(
-        "--decoder",
-        choices=["luong", "bahdanau"],
-        default="bahdanau",
-        help="attention after the RNN (luong) or before each RNN step "
-        "(bahdanau; default)",
-    )
-    train.add_argument(
-        "--attention", choices=sorted(ATTENTION_SCORES), default="additive"
-    )
-    train.add_argument("--cell", choices=["gru", "lstm"], default="gru")
-    train.add_argument(
-        "--epochs", type=_positive, help="default: the profile's"
+        "--time-budget",
+        type=_minutes,
+        metavar="MINUTES",
+        help="stop training after this many minutes (the epoch in progress "
+        "is validated and kept if best)",
     )
     train.add_argument(
         "--examples",
         type=_positive,
         help="dates: how many to generate (default 20000); corpora: most "
         "training pairs to use",
-    )
-    train.add_argument(
-        "--vocab-size",
-        type=_positive,
-        default=5000,
-        help="sentences: vocabulary size per language, reserved tokens "
-        "included (default 5000)",
     )
     train.add_argument(
         "--seed",
@@ -187,17 +189,49 @@ def _add_train(commands_):
         type=Path,
         help="where spa-eng.zip is downloaded (default: Keras' cache)",
     )
-    train.add_argument(
-        "--units",
-        type=_positive,
-        help="RNN and attention size (default: the profile's)",
-    )
-    train.add_argument(
-        "--embedding-dim",
-        type=_positive,
-        help="embedding size (default: the profile's)",
-    )
+    _add_recipe_options(train)
     train.set_defaults(run=commands.train)
+
+
+def _add_recipe_options(train):
+    """The recipe's choices (:class:`~seq2seq_attention.recipes.Recipe`);
+    left out, the recipe's defaults (dates: characters and its own)."""
+    recipe = train.add_argument_group(
+        "recipe", "default: the recipe's (seq2seq_attention.recipes)"
+    )
+    recipe.add_argument(
+        "--tokens",
+        choices=["subword", "word"],
+        default="subword",
+        help="sentences: SentencePiece subwords (default; cased, never "
+        "unknown) or words (lower case; the teaching baseline). Dates are "
+        "always read character by character",
+    )
+    recipe.add_argument(
+        "--vocab-size",
+        type=_positive,
+        help="sentences: tokens per language, reserved ones included "
+        "(default 8000)",
+    )
+    recipe.add_argument(
+        "--decoder",
+        choices=["luong", "bahdanau"],
+        help="attention after the RNN (luong; default) or before each RNN "
+        "step (bahdanau; the default for dates)",
+    )
+    recipe.add_argument(
+        "--attention",
+        choices=sorted(ATTENTION_SCORES),
+        help="score function (default general; dates: additive)",
+    )
+    recipe.add_argument("--cell", choices=["gru", "lstm"])
+    recipe.add_argument("--epochs", type=_positive, help="the profile's")
+    recipe.add_argument(
+        "--units", type=_positive, help="RNN and attention size"
+    )
+    recipe.add_argument(
+        "--embedding-dim", type=_positive, help="embedding size"
+    )
 
 
 def _add_finetune_data(tune):

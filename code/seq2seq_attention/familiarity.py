@@ -1,10 +1,13 @@
 """How unfamiliar a text is to a translator, and what to do about it.
 
-A translator reads only what its vocabulary holds; everything else becomes
-``[UNK]``. Text in the wrong language, the columns of a file swapped, or a
-file for another model shows up as a high share of unknown tokens long
-before it shows up as a puzzling score. This module is the one place that
-measures it:
+A translator reads only what its vocabulary holds: a word vocabulary reads
+everything else as ``[UNK]``, a subword one spells characters it never saw
+byte by byte. Text in the wrong language, the columns of a file swapped, or
+a file for another model shows up as a high share of unknown tokens long
+before it shows up as a puzzling score (for subwords, only when the text
+has characters the training text lacked: another script, other accents).
+This module is the one place that measures it, through each tokenizer's
+``unknown_rate``:
 
 - :func:`unknown_rate`: the share of tokens a translator cannot read;
 - :func:`check_texts`: that share, compared with an absolute limit and with
@@ -20,10 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
-
-from . import data
-
 __all__ = ["Familiarity", "check_texts", "source_lengths", "unknown_rate"]
 
 WARN_ABOVE = 0.10
@@ -34,32 +33,24 @@ REFUSE_ABOVE = 0.5
 """Refuse when more than this share of tokens is unknown."""
 
 
-def _config(translator, side):
+def _tokenizer(translator, side):
     if side not in ("source", "target"):
         raise ValueError(f"side must be 'source' or 'target'; got {side!r}.")
     return (
-        translator.source_config
+        translator.source_tokenizer
         if side == "source"
-        else translator.target_config
+        else translator.target_tokenizer
     )
 
 
-def _ids(translator, texts, side):
-    """Token ids of ``texts`` (ragged, no markers), read as ``translator``
-    reads them: word-level text is normalised first."""
-    config = _config(translator, side)
-    texts = [str(t) for t in texts]
-    if config["level"] == "word":
-        texts = [data.normalize(t) for t in texts]
-    vectorizer = data.vectorizer_from_config(config)
-    return data.encode(texts, vectorizer, markers=False)
-
-
 def unknown_rate(translator, texts, side="source"):
-    """The share of the tokens of ``texts`` that ``translator`` reads as
-    ``[UNK]`` (0 for no tokens), tokenised exactly as the translator does.
+    """The share of ``texts`` that ``translator`` cannot read (0 for no
+    text), measured by its tokenizer's ``unknown_rate``: the share of words
+    read as ``[UNK]`` for a word or character vocabulary, the share of
+    characters spelled as bytes (never seen in training) for subwords.
 
     Example:
+        >>> from seq2seq_attention import data
         >>> from seq2seq_attention.models import Seq2SeqAttention
         >>> from seq2seq_attention.translator import Translator
         >>> src = data.make_vectorizer(["go .", "run !"])
@@ -69,13 +60,10 @@ def unknown_rate(translator, texts, side="source"):
         >>> unknown_rate(translator, ["Go home.", "Run."])  # 'home': 1 of 5
         0.2
     """
-    texts = list(texts)
+    texts = [str(t) for t in texts]
     if not texts:
         return 0.0
-    ids = _ids(translator, texts, side).flat_values.numpy()
-    if ids.size == 0:
-        return 0.0
-    return float(np.mean(ids == data.UNK_ID))
+    return float(_tokenizer(translator, side).unknown_rate(texts))
 
 
 def source_lengths(translator, texts):
@@ -83,6 +71,7 @@ def source_lengths(translator, texts):
     counted): compare with ``translator.max_source_tokens``.
 
     Example:
+        >>> from seq2seq_attention import data
         >>> from seq2seq_attention.models import Seq2SeqAttention
         >>> from seq2seq_attention.translator import Translator
         >>> src = data.make_vectorizer(["go ."])
@@ -91,10 +80,10 @@ def source_lengths(translator, texts):
         >>> source_lengths(Translator(model, src, tgt), ["Go home!", ""])
         [3, 0]
     """
-    texts = list(texts)
+    texts = [str(t) for t in texts]
     if not texts:
         return []
-    return [int(n) for n in _ids(translator, texts, "source").row_lengths()]
+    return [len(ids) for ids in translator.source_tokenizer.encode(texts)]
 
 
 @dataclasses.dataclass
@@ -149,6 +138,7 @@ def check_texts(
         a :class:`Familiarity`.
 
     Example:
+        >>> from seq2seq_attention import data
         >>> from seq2seq_attention.models import Seq2SeqAttention
         >>> from seq2seq_attention.translator import Translator
         >>> src = data.make_vectorizer(["go .", "run !"])

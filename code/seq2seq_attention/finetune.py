@@ -46,7 +46,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from . import data, familiarity, runs, training
+from . import data, runs, training
 from .metrics import evaluate_translator
 from .models import Seq2SeqAttention
 from .special_tokens import END, START, UNK, UNK_ID
@@ -254,8 +254,13 @@ def oov_rate(translator, texts, side="source"):
         ... )  # 'home' is the only unknown of 5 tokens
         0.2
     """
-    _config_of(translator, side)  # checks side
-    return familiarity.unknown_rate(translator, texts, side)
+    config = _config_of(translator, side)
+    counts = _token_counts(config, texts)
+    total = sum(counts.values())
+    if total == 0:
+        return 0.0
+    known = set(config["vocabulary"])
+    return sum(n for token, n in counts.items() if token not in known) / total
 
 
 def unknown_tokens(
@@ -551,6 +556,7 @@ def _claim_run_dir(run_dir, settings):
     """Record ``settings`` in ``run_dir/finetune.json``, or refuse a folder
     that holds a run with different settings (resuming it would mix two
     runs)."""
+    run_dir.mkdir(parents=True, exist_ok=True)
     record = run_dir / "finetune.json"
     if not record.exists():
         runs.atomic_write_json(record, settings, "fine-tuning settings")

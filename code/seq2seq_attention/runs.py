@@ -134,6 +134,7 @@ RUN_FILES = (
     "logs",
     "finetune_report.json",
     "finetune.json",
+    "tokenizers.json",
 )
 """What a run writes; ``--overwrite`` removes these and nothing else."""
 
