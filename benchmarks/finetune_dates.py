@@ -41,7 +41,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 import keras
 from report import write_report
 
-from seq2seq_attention import cli, dates
+from seq2seq_attention import cli, commands, dates
 from seq2seq_attention.finetune import finetune, train_from_scratch
 from seq2seq_attention.metrics import evaluate_translator
 
@@ -104,7 +104,7 @@ def main():
     spanish_test = dates.generate_dates(1000, seed=103, domain="es")
     # what the CLI pretrained on
     english_train = dates.generate_dates(20_000, seed=0)
-    english_test = dates.generate_dates(1000, seed=cli._DATES_TEST_SEED_OFFSET)
+    english_test = dates.generate_dates(1000, seed=commands.DATES_TEST_SEED)
 
     def exact(translator, pairs):
         return evaluate_translator(translator, pairs, metric="exact")[

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import keras
 import pytest
 
 from seq2seq_attention import cli
@@ -47,6 +48,8 @@ def tiny_run(tmp_path_factory):
             "2",
             "--seed",
             "3",
+            "--tokens",
+            "word",
         ]
     )
     assert status == 0
@@ -139,10 +142,40 @@ def test_evaluate_on_the_saved_split_writes_json(tiny_run, capsys):
     )
     assert "BLEU" in capsys.readouterr().out
     result = json.loads(scores.read_text())
-    # Issue 11 adds the sacreBLEU signature and the lowercase score.
     assert {"sentences", "bleu", "chrf", "signature"} <= set(result)
     assert result["sentences"] > 0
     assert result["signature"]["bleu"].startswith("nrefs:1")
+
+
+def test_subwords_by_default_with_a_time_budget_and_signatures(
+    tmp_path, capsys
+):
+    """``train`` goes through :func:`seq2seq_attention.recipes
+    .train_translator`: SentencePiece subwords unless ``--tokens word``, a
+    vocabulary size and a wall-clock budget; ``evaluate`` prints the
+    sacreBLEU signatures beside the scores."""
+    tsv = tmp_path / "tiny.tsv"
+    tsv.write_text(TINY, encoding="utf-8")
+    run = tmp_path / "run"
+    argv = ["train", "--data", str(tsv), "--out", str(run), "--epochs", "3"]
+    small = ["--profile", "quick", "--units", "16", "--embedding-dim", "16"]
+    budget = ["--vocab-size", "300", "--time-budget", "0.0001"]
+    assert cli.main([*argv, *small, *budget]) == 0
+    out = capsys.readouterr().out
+    assert "subword tokens" in out and "nrefs:1|case:mixed" in out
+    epochs = [line for line in out.splitlines() if line.startswith("epoch ")]
+    assert len(epochs) == 1, "the budget stopped training after one epoch"
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert manifest["settings"]["tokens"] == "subword"
+    assert manifest["settings"]["vocab_size"] == 300
+    assert manifest["settings"]["time_budget"] == 0.0001
+    translator = keras.saving.load_model(run / "translator.keras")
+    assert translator.source_config["level"] == "subword"
+    model = str(run / "translator.keras")
+    data = str(run / "split")
+    assert cli.main(["evaluate", "--model", model, "--data", data]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("BLEU ") and "\n  BLEU  nrefs:1|case:mixed" in out
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import pytest
 
-from seq2seq_attention import cli, data, dates
+from seq2seq_attention import cli, commands, data, dates
 from seq2seq_attention.finetune import (
     PARTS,
     copy_translator,
@@ -307,7 +307,7 @@ def spanish():
         "validation": dates.generate_dates(200, seed=102, domain="es"),
         "test": dates.generate_dates(500, seed=103, domain="es"),
         "english_test": dates.generate_dates(
-            500, seed=cli._DATES_TEST_SEED_OFFSET
+            500, seed=commands.DATES_TEST_SEED
         ),
     }
 

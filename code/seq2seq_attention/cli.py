@@ -7,6 +7,8 @@ Examples::
     seq2seq-attention train --data spa-eng --out runs/spa-eng \
         --profile full --decoder luong
     seq2seq-attention train --data my_corpus.tsv --out runs/mine --reverse
+    seq2seq-attention train --data spa-eng --out runs/words --tokens word \
+        --vocab-size 5000 --time-budget 20
     seq2seq-attention translate --model runs/spa-eng/translator.keras \
         "How are you?" "I am cold."
     echo "tue 3 march 2015" | seq2seq-attention translate \
@@ -21,66 +23,140 @@ Examples::
         --data dates:es --examples 200 --old-data dates \
         --freeze embeddings,encoder --out runs/dates-es
 
-(``python -m seq2seq_attention`` is the same program.) Wrong arguments,
-missing files and a model that does not fit its data give a one-line error
-and exit status 2; ``--debug`` shows the traceback instead.
+(``python -m seq2seq_attention`` is the same program.) ``train`` and
+``finetune`` keep the run-folder contract of :mod:`seq2seq_attention.runs`:
+run the same command again and an interrupted run resumes, a finished one
+is left alone; other settings in the same folder are refused unless
+``--overwrite``.
+
+Errors: the package's own (:mod:`seq2seq_attention.errors`: bad data, a bad
+model file, a bad argument, a run folder that cannot be used) and the
+machine's (no space, a read-only folder, no permission) are one line on
+standard error with exit status 2. Anything else is a bug of ours and
+shows its traceback. ``--debug`` shows the traceback of every error.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
+import errno
+import faulthandler
 import os
 import sys
 from pathlib import Path
 
+from . import commands, runs
 from .attention import ATTENTION_SCORES
+from .errors import Seq2SeqAttentionError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
-_DATES_TEST_SEED_OFFSET = 10_000  # held-out dates come from another seed
+# Errors of the machine, not of the program: the user can fix them.
+_ENVIRONMENT = {
+    errno.ENOSPC,
+    errno.EROFS,
+    errno.EACCES,
+    errno.EPERM,
+    errno.EIO,
+    getattr(errno, "EDQUOT", errno.ENOSPC),
+}
 
 
-def build_parser():
-    """The argument parser (see the module docstring).
+def _positive(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive whole number, got {text!r}"
+        ) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive whole number, got {value}"
+        )
+    return value
 
-    Example:
-        >>> build_parser().parse_args(
-        ...     ["translate", "--model", "m.keras", "hola"]
-        ... ).texts
-        ['hola']
-    """
-    parser = argparse.ArgumentParser(
-        prog="seq2seq-attention",
-        description="Train, use and evaluate encoder-decoder translators "
-        "with attention.",
+
+def _minutes(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of minutes, got {text!r}"
+        ) from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive number of minutes, got {value}"
+        )
+    return value
+
+
+def _share(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a share between 0 and 1, got {text!r}"
+        ) from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(
+            f"expected a share between 0 and 1, got {value}"
+        )
+    return value
+
+
+def _add_data_options(parser, what):
+    """Options shared by the commands that read sentence pairs."""
+    parser.add_argument(
+        "--max-length",
+        type=_positive,
+        default=20,
+        help="sentences: drop pairs with more words than this (default 20)",
     )
     parser.add_argument(
-        "--debug",
+        "--reverse",
         action="store_true",
-        help="show tracebacks instead of one-line errors",
+        help=f"{what}translate the second column into the first (not for "
+        "the split files that train writes: they are source first)",
     )
-    commands = parser.add_subparsers(
-        dest="command", required=True, metavar="COMMAND"
+    parser.add_argument(
+        "--skip-bad-lines",
+        action="store_true",
+        help="skip malformed lines of a TSV file (and report how many) "
+        "instead of stopping",
     )
 
-    train = commands.add_parser(
+
+def _add_run_folder(parser, holds):
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        help=f"run folder: {holds}; running the same command again resumes "
+        "an interrupted run and leaves a finished one alone",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace a run with other settings that is in --out (its "
+        "files are removed first)",
+    )
+
+
+def _add_train(commands_):
+    train = commands_.add_parser(
         "train", help="train a translator and save it as OUT/translator.keras"
     )
     train.add_argument(
         "--data",
         required=True,
         help="'dates' (synthetic dates -> ISO 8601), 'spa-eng' (Tatoeba "
-        "English-Spanish), or a tab-separated file of "
-        "'source<TAB>target[<TAB>attribution]' lines",
+        "English-Spanish), 'spa-eng-sample' (its 400-pair offline sample), "
+        "or a tab-separated file of 'source<TAB>target[<TAB>attribution]' "
+        "lines",
     )
-    train.add_argument(
-        "--out",
-        required=True,
-        type=Path,
-        help="run folder: translator.keras, best.keras, the data split, "
-        "TensorBoard logs; running again with the same folder resumes an "
-        "interrupted run",
+    _add_run_folder(
+        train, "translator.keras, best.keras, the data split, TensorBoard logs"
     )
     train.add_argument(
         "--profile",
@@ -89,18 +165,11 @@ def build_parser():
         "$SEQ2SEQ_ATTENTION_PROFILE, else full if a GPU is visible",
     )
     train.add_argument(
-        "--decoder",
-        choices=["luong", "bahdanau"],
-        default="bahdanau",
-        help="attention after the RNN (luong) or before each RNN step "
-        "(bahdanau; default)",
-    )
-    train.add_argument(
-        "--attention", choices=sorted(ATTENTION_SCORES), default="additive"
-    )
-    train.add_argument("--cell", choices=["gru", "lstm"], default="gru")
-    train.add_argument(
-        "--epochs", type=_positive, help="default: the profile's"
+        "--time-budget",
+        type=_minutes,
+        metavar="MINUTES",
+        help="stop training after this many minutes (the epoch in progress "
+        "is validated and kept if best)",
     )
     train.add_argument(
         "--examples",
@@ -109,76 +178,68 @@ def build_parser():
         "training pairs to use",
     )
     train.add_argument(
-        "--max-length",
-        type=_positive,
-        default=20,
-        help="sentences: drop pairs with more words than this (default 20)",
-    )
-    train.add_argument(
-        "--vocab-size",
-        type=_positive,
-        default=5000,
-        help="sentences: vocabulary size per language, reserved tokens "
-        "included (default 5000)",
-    )
-    train.add_argument(
         "--seed",
         type=int,
         default=0,
         help="seed for data generation, split, shuffling, weights",
     )
-    train.add_argument(
-        "--reverse",
-        action="store_true",
-        help="translate the second column into the first",
-    )
-    train.add_argument(
-        "--skip-bad-lines",
-        action="store_true",
-        help="skip malformed lines of a TSV file (and report how many) "
-        "instead of stopping",
-    )
+    _add_data_options(train, "")
     train.add_argument(
         "--cache-dir",
         type=Path,
         help="where spa-eng.zip is downloaded (default: Keras' cache)",
     )
-    train.add_argument(
-        "--units",
-        type=_positive,
-        help="RNN and attention size (default: the profile's)",
+    _add_recipe_options(train)
+    train.set_defaults(run=commands.train)
+
+
+def _add_recipe_options(train):
+    """The recipe's choices (:class:`~seq2seq_attention.recipes.Recipe`);
+    left out, the recipe's defaults (dates: characters and its own)."""
+    recipe = train.add_argument_group(
+        "recipe", "default: the recipe's (seq2seq_attention.recipes)"
     )
-    train.add_argument(
-        "--embedding-dim",
+    recipe.add_argument(
+        "--tokens",
+        choices=["subword", "word"],
+        default="subword",
+        help="sentences: SentencePiece subwords (default; cased, never "
+        "unknown) or words (lower case; the teaching baseline). Dates are "
+        "always read character by character",
+    )
+    recipe.add_argument(
+        "--vocab-size",
         type=_positive,
-        help="embedding size (default: the profile's)",
+        help="sentences: tokens per language, reserved ones included "
+        "(default 8000)",
+    )
+    recipe.add_argument(
+        "--decoder",
+        choices=["luong", "bahdanau"],
+        help="attention after the RNN (luong; default) or before each RNN "
+        "step (bahdanau; the default for dates)",
+    )
+    recipe.add_argument(
+        "--attention",
+        choices=sorted(ATTENTION_SCORES),
+        help="score function (default general; dates: additive)",
+    )
+    recipe.add_argument("--cell", choices=["gru", "lstm"])
+    recipe.add_argument("--epochs", type=_positive, help="the profile's")
+    recipe.add_argument(
+        "--units", type=_positive, help="RNN and attention size"
+    )
+    recipe.add_argument(
+        "--embedding-dim", type=_positive, help="embedding size"
     )
 
-    tune = commands.add_parser(
-        "finetune",
-        help="fine-tune a trained translator on new data; writes "
-        "OUT/translator.keras and OUT/finetune_report.json",
-    )
-    tune.add_argument(
-        "--from",
-        dest="from_model",
-        required=True,
-        type=Path,
-        help="the translator.keras to start from (it is not modified)",
-    )
+
+def _add_finetune_data(tune):
     tune.add_argument(
         "--data",
         required=True,
         help="the new domain: 'dates:DOMAIN' (e.g. dates:es, Spanish "
         "dates), or a TSV file",
-    )
-    tune.add_argument(
-        "--out",
-        required=True,
-        type=Path,
-        help="run folder: translator.keras, finetune_report.json, "
-        "checkpoints; running again with the same folder and options "
-        "resumes an interrupted run",
     )
     tune.add_argument(
         "--validation",
@@ -187,9 +248,9 @@ def build_parser():
     )
     tune.add_argument(
         "--old-data",
-        help="the old domain ('dates', 'dates:DOMAIN' or a TSV file): "
-        "scored before and after to measure forgetting, and replayed "
-        "with --mix-old",
+        help="the old domain ('dates', 'dates:DOMAIN', a TSV file, or the "
+        "split folder train wrote): scored before and after to measure "
+        "forgetting, and replayed with --mix-old",
     )
     tune.add_argument(
         "--mix-old",
@@ -198,6 +259,22 @@ def build_parser():
         help="share of old-domain examples mixed into fine-tuning (needs "
         "--old-data; default 0)",
     )
+    tune.add_argument(
+        "--examples",
+        type=_positive,
+        help="dates: how many new examples to generate (default 1000); TSV: "
+        "most training pairs",
+    )
+    tune.add_argument(
+        "--max-oov",
+        type=_share,
+        help="refuse data with a larger share of unknown source tokens "
+        "(default 0.5; columns that look swapped are refused too)",
+    )
+    _add_data_options(tune, "TSV: ")
+
+
+def _add_finetune_training(tune):
     tune.add_argument(
         "--freeze",
         default="",
@@ -249,43 +326,40 @@ def build_parser():
         "(default 2)",
     )
     tune.add_argument(
-        "--max-oov",
-        type=float,
-        default=0.5,
-        help="refuse new data with more unknown source tokens than this "
-        "share (default 0.5)",
-    )
-    tune.add_argument(
-        "--examples",
-        type=_positive,
-        help="dates: how many new examples to generate (default 1000); TSV: "
-        "most training pairs",
-    )
-    tune.add_argument(
-        "--max-length",
-        type=_positive,
-        default=20,
-        help="sentences: most words per sentence",
-    )
-    tune.add_argument(
         "--seed",
         type=int,
         default=0,
         help="seed for data, split, shuffling, mixing",
     )
-    tune.add_argument(
-        "--reverse",
-        action="store_true",
-        help="TSV: translate the second column into the first",
-    )
-    tune.add_argument(
-        "--skip-bad-lines",
-        action="store_true",
-        help="TSV: skip malformed lines",
-    )
 
-    translate = commands.add_parser(
-        "translate", help="translate sentences given as arguments or on stdin"
+
+def _add_finetune(commands_):
+    tune = commands_.add_parser(
+        "finetune",
+        help="fine-tune a trained translator on new data; writes "
+        "OUT/translator.keras and OUT/finetune_report.json",
+    )
+    tune.add_argument(
+        "--from",
+        dest="from_model",
+        required=True,
+        type=Path,
+        help="the translator.keras to start from (it is not modified)",
+    )
+    _add_run_folder(
+        tune, "translator.keras, finetune_report.json, checkpoints"
+    )
+    _add_finetune_data(tune)
+    _add_finetune_training(tune)
+    tune.set_defaults(run=commands.finetune_command)
+
+
+def _add_translate(commands_):
+    translate = commands_.add_parser(
+        "translate",
+        help="translate sentences given as arguments or on stdin (one per "
+        "line, streamed; a line that fails gets its own error and an "
+        "empty output line)",
     )
     translate.add_argument(
         "--model", required=True, type=Path, help="a translator.keras file"
@@ -324,8 +398,11 @@ def build_parser():
     translate.add_argument(
         "--seed", type=int, default=0, help="sampling seed (default 0)"
     )
+    translate.set_defaults(run=commands.translate)
 
-    export = commands.add_parser(
+
+def _add_export(commands_):
+    export = commands_.add_parser(
         "export",
         help="write a translator as a TensorFlow SavedModel (strings in and "
         "out)",
@@ -345,8 +422,11 @@ def build_parser():
         default=4,
         help="width of the 'beam' signature (default 4)",
     )
+    export.set_defaults(run=commands.export)
 
-    evaluate = commands.add_parser(
+
+def _add_evaluate(commands_):
+    evaluate = commands_.add_parser(
         "evaluate", help="score a translator on held-out data"
     )
     evaluate.add_argument(
@@ -356,7 +436,7 @@ def build_parser():
         "--data",
         required=True,
         help="a split folder written by train (OUT/split), 'dates', or a "
-        "TSV file",
+        "TSV file (read at the model's level: words or characters)",
     )
     evaluate.add_argument(
         "--part",
@@ -376,456 +456,92 @@ def build_parser():
     evaluate.add_argument(
         "--json", type=Path, help="also write the scores to this JSON file"
     )
+    evaluate.add_argument(
+        "--reverse",
+        action="store_true",
+        help="TSV: the model's source is the second column",
+    )
+    evaluate.add_argument(
+        "--skip-bad-lines",
+        action="store_true",
+        help="TSV: skip malformed lines instead of stopping",
+    )
+    evaluate.add_argument(
+        "--max-unknown",
+        type=_share,
+        help="refuse data with a larger share of unknown source tokens "
+        "(default 0.5; columns that look swapped are refused too)",
+    )
+    evaluate.set_defaults(run=commands.evaluate)
+
+
+def build_parser():
+    """The argument parser (see the module docstring).
+
+    Example:
+        >>> build_parser().parse_args(
+        ...     ["translate", "--model", "m.keras", "hola"]
+        ... ).texts
+        ['hola']
+    """
+    parser = argparse.ArgumentParser(
+        prog="seq2seq-attention",
+        description="Train, use and evaluate encoder-decoder translators "
+        "with attention.",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show tracebacks instead of one-line errors",
+    )
+    commands_ = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND"
+    )
+    for add in (_add_train, _add_finetune, _add_translate, _add_export):
+        add(commands_)
+    _add_evaluate(commands_)
     return parser
 
 
-def _positive(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a positive whole number, got {text!r}"
-        ) from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(
-            f"expected a positive whole number, got {value}"
-        )
-    return value
+def _environmental(error):
+    """An ``OSError`` that the machine caused (no space, read-only, no
+    permission, an HDF5 lock), not a bug of ours."""
+    return error.errno in _ENVIRONMENT or "unable to lock file" in str(error)
 
 
-class CommandError(Exception):
-    """A problem with the user's input: printed as one line, exit status 2."""
-
-
-def _load_pairs(spec, args):
-    """Normalised pairs and the tokenisation level for ``--data``."""
-    from . import data
-    from .tasks import dates
-
-    if spec == "dates":
-        return dates.generate_dates(
-            args.examples or 20_000, seed=args.seed
-        ), "character"
-    if spec == "spa-eng":
-        corpus, which = data.load_spa_eng_or_sample(
-            args.cache_dir, download=True, reverse=args.reverse
-        )
-        if which == "sample":
-            print(
-                "note: using the small offline sample of spa-eng",
-                file=sys.stderr,
-            )
-    else:
-        path = Path(spec)
-        if not path.is_file():
-            raise CommandError(
-                f"--data {spec}: no such file. Give 'dates', 'spa-eng' or a "
-                "TSV file."
-            )
-        corpus = data.read_tsv(
-            path,
-            reverse=args.reverse,
-            errors="skip" if args.skip_bad_lines else "raise",
-        )
-        if corpus.skipped:
-            print(
-                f"note: skipped {len(corpus.skipped)} malformed lines of "
-                f"{path} (first: line {corpus.skipped[0][0]}: "
-                f"{corpus.skipped[0][1]})",
-                file=sys.stderr,
-            )
-    pairs = data.prepare_pairs(corpus.pairs, max_length=args.max_length)
-    if not pairs:
-        raise CommandError(
-            f"--data {spec}: no pairs left after filtering to at most "
-            f"{args.max_length} words."
-        )
-    return pairs, "word"
-
-
-def _domain_pairs(spec, translator, args, count, seed):
-    """Pairs for finetune's --data/--old-data/--validation, prepared for
-    ``translator``'s level."""
-    from . import data
-    from .tasks import dates
-
-    if spec == "dates" or spec.startswith("dates:"):
-        domain = spec.partition(":")[2] or "en"
-        if domain not in dates.DOMAINS:
-            raise CommandError(
-                f"{spec}: unknown date domain {domain!r}; known: "
-                f"{', '.join(sorted(dates.DOMAINS))}."
-            )
-        if translator.source_config["level"] != "character":
-            raise CommandError(
-                f"{spec}: the dates task is character-level but this "
-                "translator reads words; fine-tune it on sentence pairs "
-                "(a TSV file)."
-            )
-        return dates.generate_dates(count, seed=seed, domain=domain)
-    path = Path(spec)
-    if not path.is_file():
-        raise CommandError(
-            f"{spec}: no such file. Give 'dates:DOMAIN' (e.g. dates:es) or "
-            "a TSV file."
-        )
-    corpus = data.read_tsv(
-        path,
-        reverse=args.reverse,
-        errors="skip" if args.skip_bad_lines else "raise",
-    )
-    if translator.source_config["level"] == "character":
-        return list(corpus.pairs)
-    pairs = data.prepare_pairs(corpus.pairs, max_length=args.max_length)
-    if not pairs:
-        raise CommandError(
-            f"{spec}: no pairs left after filtering to at most "
-            f"{args.max_length} words."
-        )
-    return pairs
-
-
-def _finetune(args):
-    from . import data, training
-    from .finetune import finetune
-
-    translator = _load_translator(args.from_model)
-    if args.mix_old and not args.old_data:
-        raise CommandError(
-            "--mix-old replays old-domain examples: give them with --old-data."
-        )
-    is_dates = args.data.startswith("dates")
-    pairs = _domain_pairs(
-        args.data, translator, args, args.examples or 1000, args.seed + 101
-    )
-    if args.validation:
-        train_pairs, validation_pairs = (
-            pairs,
-            _domain_pairs(args.validation, translator, args, 0, 0),
-        )
-    elif is_dates:  # fresh dates from another seed: never seen in training
-        train_pairs = pairs
-        validation_pairs = _domain_pairs(
-            args.data, translator, args, 200, args.seed + 102
-        )
-    else:
-        split = data.split_by_source(
-            pairs, fractions=(0.9, 0.1, 0.0), seed=args.seed
-        )
-        train_pairs, validation_pairs = split.train, split.validation
-        if args.examples:
-            train_pairs = train_pairs[: args.examples]
-    if not validation_pairs:
-        raise CommandError(
-            f"--data {args.data}: too few pairs to hold out a validation "
-            "set; give --validation."
-        )
-    old_pairs = old_train = None
-    if args.old_data:
-        old = _domain_pairs(
-            args.old_data, translator, args, 2000, _DATES_TEST_SEED_OFFSET
-        )
-        if args.old_data.startswith("dates"):
-            old_pairs, old_train = old[:1000], old[1000:]
-        else:
-            old_split = data.split_by_source(
-                old, fractions=(0.8, 0.0, 0.2), seed=args.seed
-            )
-            old_pairs, old_train = old_split.test[:1000], old_split.train
-    metric = (
-        "exact" if translator.source_config["level"] == "character" else "bleu"
-    )
-    print(
-        f"fine-tuning {args.from_model} on {len(train_pairs)} pairs of "
-        f"{args.data} ({len(validation_pairs)} for validation); frozen: "
-        f"{args.freeze or 'nothing'}"
-    )
-    result = finetune(
-        translator,
-        train_pairs,
-        validation_pairs,
-        old_pairs=old_pairs,
-        old_train_pairs=old_train,
-        freeze_parts=args.freeze,
-        learning_rate=args.learning_rate,
-        schedule=args.schedule,
-        warmup_epochs=args.warmup_epochs,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        patience=args.patience,
-        extend=args.extend_vocabulary,
-        min_count=args.min_count,
-        mix_old=args.mix_old,
-        metric=metric,
-        run_dir=args.out,
-        seed=args.seed,
-        max_oov=args.max_oov,
-    )
-    training.save_atomically(result.translator, args.out / "translator.keras")
-    report = result.report
-    (args.out / "finetune_report.json").write_text(
-        json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-    )
-    print(
-        f"new data: source OOV {report['source_oov']:.1%}, target OOV "
-        f"{report['target_oov']:.1%}; added "
-        f"{len(report['added_source_tokens'])} source and "
-        f"{len(report['added_target_tokens'])} target tokens"
-    )
-    print(
-        f"new domain: {_format_scores(report['new_before'])} -> "
-        f"{_format_scores(report['new_after'])}"
-    )
-    if "old_after" in report:
-        print(
-            f"old domain: {_format_scores(report['old_before'])} -> "
-            f"{_format_scores(report['old_after'])}"
-        )
-    print(
-        f"saved {args.out / 'translator.keras'} and "
-        f"{args.out / 'finetune_report.json'}"
-    )
-    return 0
-
-
-def _train(args):
-    import keras
-    import tensorflow as tf
-
-    from . import data, training
-    from .metrics import evaluate_translator
-    from .models import Seq2SeqAttention
-    from .translator import Translator
-
-    profile = training.choose_profile(args.profile)
-    keras.utils.set_random_seed(args.seed)
-    if profile.mixed_precision and tf.config.list_physical_devices("GPU"):
-        keras.mixed_precision.set_global_policy("mixed_float16")
-    pairs, level = _load_pairs(args.data, args)
-    split = data.split_by_source(pairs, seed=args.seed)
-    train_pairs = split.train
-    limit = (
-        args.examples
-        if args.data != "dates" and args.examples
-        else profile.max_train_examples
-    )
-    if limit is not None:
-        train_pairs = train_pairs[:limit]
-    split.save(args.out / "split")
-    max_tokens = None if level == "character" else args.vocab_size
-    source_vectorizer = data.make_vectorizer(
-        [s for s, _ in train_pairs], level=level, max_tokens=max_tokens
-    )
-    target_vectorizer = data.make_vectorizer(
-        [t for _, t in train_pairs], level=level, max_tokens=max_tokens
-    )
-    train_data = data.make_dataset(
-        train_pairs,
-        source_vectorizer,
-        target_vectorizer,
-        batch_size=profile.batch_size,
-        seed=args.seed,
-        buckets=4,
-    )
-    validation_data = data.make_dataset(
-        split.validation,
-        source_vectorizer,
-        target_vectorizer,
-        batch_size=profile.batch_size,
-        shuffle=False,
-    )
-    print(
-        f"{args.data}: {len(train_pairs)} training pairs, "
-        f"{len(split.validation)} validation, {len(split.test)} test; "
-        f"profile {profile.name}; {args.decoder} decoder, "
-        f"{args.attention} attention"
-    )
-
-    def model_fn():
-        return Seq2SeqAttention(
-            source_vectorizer.vocabulary_size(),
-            target_vectorizer.vocabulary_size(),
-            embedding_dim=args.embedding_dim or profile.embedding_dim,
-            units=args.units or profile.units,
-            decoder=args.decoder,
-            attention=args.attention,
-            cell=args.cell,
-        )
-
-    training.train(
-        model_fn,
-        train_data,
-        validation_data,
-        epochs=args.epochs or profile.epochs,
-        run_dir=args.out,
-    )
-    # the best validation loss
-    best = keras.saving.load_model(args.out / "best.keras")
-    translator = Translator(best, source_vectorizer, target_vectorizer)
-    training.save_atomically(translator, args.out / "translator.keras")
-    scores = evaluate_translator(
-        translator,
-        split.validation,
-        metric="exact" if args.data == "dates" else "bleu",
-        limit=1000,
-    )
-    print(
-        f"saved {args.out / 'translator.keras'}; validation: "
-        f"{_format_scores(scores)}"
-    )
-    return 0
-
-
-def _format_scores(scores):
-    names = {"bleu": "BLEU", "chrf": "chrF", "exact_match": "exact match"}
-    parts = [
-        f"{names[k]} "
-        f"{scores[k] * 100 if k == 'exact_match' else scores[k]:.1f}"
-        + ("%" if k == "exact_match" else "")
-        for k in names
-        if k in scores
-    ]
-    return ", ".join(parts) + f" on {scores['sentences']} sentences"
-
-
-def _load_translator(path):
-    import keras
-
-    from .translator import Translator
-
-    if not path.is_file():
-        raise CommandError(
-            f"--model {path}: no such file. Train one with: "
-            "seq2seq-attention train ... --out DIR (it writes "
-            "DIR/translator.keras)."
-        )
-    try:
-        translator = keras.saving.load_model(path)
-    except Exception as error:
-        # a wrong or damaged file: say which, keep the cause for --debug
-        raise CommandError(
-            f"--model {path}: cannot load it as a Keras model "
-            f"({type(error).__name__}: "
-            f"{str(error).splitlines()[0][:200]})"
-        ) from error
-    if not isinstance(translator, Translator):
-        raise CommandError(
-            f"--model {path} holds a {type(translator).__name__}, not a "
-            "Translator; use the translator.keras file that train "
-            "writes, not best.keras."
-        )
-    return translator
-
-
-def _translate(args):
-    translator = _load_translator(args.model)
-    texts = args.texts or [line.rstrip("\n") for line in sys.stdin]
-    for result in translator.translate(
-        texts,
-        method=args.method,
-        beam_size=args.beam_size,
-        alpha=args.alpha,
-        temperature=args.temperature,
-        seed=args.seed,
-    ):
-        print(result.text)
-        if args.show_tokens:
-            print("  read: " + " ".join(result.source_tokens))
-    return 0
-
-
-def _export(args):
-    from .export import export_translator
-
-    translator = _load_translator(args.model)
-    export_translator(translator, args.out, beam_size=args.beam_size)
-    print(
-        f"wrote {args.out}: load it with tf.saved_model.load and call "
-        ".greedy(texts) or .beam(texts, alpha)"
-    )
-    return 0
-
-
-def _evaluate(args):
-    from . import data
-    from .tasks import dates
-
-    translator = _load_translator(args.model)
-    path = Path(args.data)
-    if args.data == "dates":
-        pairs = dates.generate_dates(
-            args.limit or 2000, seed=_DATES_TEST_SEED_OFFSET
-        )
-        metric = "exact"
-    elif path.is_dir():
-        pairs = getattr(data.Split.load(path), args.part)
-        metric = (
-            "exact"
-            if translator.source_config["level"] == "character"
-            else "bleu"
-        )
-    elif path.is_file():
-        corpus = data.read_tsv(path)
-        pairs = [
-            (data.normalize(s), data.normalize(t)) for s, t in corpus.pairs
-        ]
-        metric = "bleu"
-    else:
-        raise CommandError(
-            f"--data {args.data}: not 'dates', a split folder or a TSV file."
-        )
-    from .metrics import evaluate_translator
-
-    scores = evaluate_translator(
-        translator, pairs, metric=metric, limit=args.limit
-    )
-    print(_format_scores(scores))
-    for translation, references in list(
-        zip(scores["translations"], scores["references"])
-    )[: args.examples]:
-        print(
-            f"  {translation.source}\n    -> {translation.text}\n    "
-            f"reference: {' | '.join(references)}"
-        )
-    if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    k: v
-                    for k, v in scores.items()
-                    if k not in ("translations", "references")
-                },
-                indent=2,
-            )
-            + "\n"
-        )
-    return 0
+def _fail(command, message):
+    print(f"seq2seq-attention {command}: error: {message}", file=sys.stderr)
+    return 2
 
 
 def main(argv=None):
     """Run the command line; returns the exit status."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if not faulthandler.is_enabled():
+        # A crash in C code (HDF5, TensorFlow) then says where it happened.
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            faulthandler.enable()
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
-    command = {
-        "train": _train,
-        "finetune": _finetune,
-        "translate": _translate,
-        "evaluate": _evaluate,
-        "export": _export,
-    }[args.command]
+    args.argv = argv
     try:
-        return command(args)
-    except (
-        CommandError,
-        FileNotFoundError,
-        ValueError,
-        TypeError,
-        UnicodeDecodeError,
-    ) as error:
+        return args.run(args)
+    except Seq2SeqAttentionError as error:
         if args.debug:
             raise
-        print(
-            f"seq2seq-attention {args.command}: error: {error}",
-            file=sys.stderr,
-        )
-        return 2
+        return _fail(args.command, str(error).splitlines()[0])
+    except BrokenPipeError:  # the reader stopped reading: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except OSError as error:
+        if args.debug or not _environmental(error):
+            raise
+        return _fail(args.command, runs.describe_os_error(error))
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        message = "interrupted"
+        if args.command in ("train", "finetune"):
+            message += "; run the same command again to resume"
+        print(f"seq2seq-attention {args.command}: {message}.", file=sys.stderr)
+        return 130

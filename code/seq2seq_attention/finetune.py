@@ -46,7 +46,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from . import data, training
+from . import data, runs, training
 from .metrics import evaluate_translator
 from .models import Seq2SeqAttention
 from .special_tokens import END, START, UNK, UNK_ID
@@ -558,27 +558,16 @@ def _claim_run_dir(run_dir, settings):
     runs)."""
     run_dir.mkdir(parents=True, exist_ok=True)
     record = run_dir / "finetune.json"
-    if record.exists():
-        previous = json.loads(record.read_text())
-        changed = sorted(
-            k
-            for k in set(previous) | set(settings)
-            if previous.get(k) != settings.get(k)
-        )
-        if changed:
-            details = "; ".join(
-                f"{k}: {previous.get(k)!r} then, {settings.get(k)!r} now"
-                for k in changed
-            )
-            raise ValueError(
-                f"{run_dir} holds a fine-tuning run with other settings "
-                f"({details}). Resuming it would mix two runs: use a new "
-                "run folder, or the same model, data and options as "
-                "before."
-            )
-    else:
-        record.write_text(
-            json.dumps(settings, indent=2, sort_keys=True) + "\n"
+    if not record.exists():
+        runs.atomic_write_json(record, settings, "fine-tuning settings")
+        return
+    previous = json.loads(record.read_text())
+    changed = runs.settings_differences(previous, settings)
+    if changed:
+        raise ValueError(
+            f"{run_dir} holds a fine-tuning run with other settings "
+            f"({'; '.join(changed)}). Resuming it would mix two runs: use a "
+            "new run folder, or the same model, data and options as before."
         )
 
 
@@ -605,6 +594,7 @@ def finetune(
     seed=0,
     verbose=2,
     max_oov=0.5,
+    keep_backup=False,
 ):
     """Fine-tune a copy of ``translator`` on new pairs.
 
@@ -633,9 +623,12 @@ def finetune(
             a temporary folder if None. A folder used by a run with other
             settings is refused.
         seed: seeds shuffling, mixing and dropout.
-        verbose: Keras verbosity (2: one line per epoch; 0: silent).
+        verbose: 2 one line per epoch, 1 a bar on a terminal, 0 silent
+            (see :func:`seq2seq_attention.training.train`).
         max_oov: refuse data whose source OOV rate is above this: it is
             probably in the wrong direction or another tokenisation level.
+        keep_backup: keep the run folder's backup when training ends (see
+            :func:`seq2seq_attention.training.train`).
 
     Returns:
         a :class:`FinetuneResult`.
@@ -769,6 +762,7 @@ def finetune(
         learning_rate=rate,
         patience=patience,
         verbose=verbose,
+        keep_backup=keep_backup,
     )
     # best new-domain validation loss
     best = keras.saving.load_model(run_dir / "best.keras", compile=False)

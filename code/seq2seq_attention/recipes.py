@@ -197,6 +197,7 @@ def train_translator(
     callbacks=(),
     strategy=None,
     tensorboard=True,
+    keep_backup=False,
 ):
     """Train a translator on ``(source, target)`` pairs with a :class:`Recipe`.
 
@@ -210,8 +211,10 @@ def train_translator(
             same folder resumes an interrupted run.
         time_budget: stop after this many minutes of wall-clock time (the
             epoch in progress is validated and checkpointed).
-        verbose, callbacks, strategy, tensorboard: as
-            :func:`~seq2seq_attention.training.train`.
+        verbose, callbacks, strategy, tensorboard, keep_backup: as
+            :func:`~seq2seq_attention.training.train` (the command line
+            keeps the backup until the translator is saved, so that a kill
+            in between never trains again).
 
     Returns:
         ``(translator, history)``: the translator holds the weights with the
@@ -260,6 +263,7 @@ def train_translator(
         verbose=verbose,
         callbacks=[*callbacks, *([budget] if budget else [])],
         tensorboard=tensorboard,
+        keep_backup=keep_backup,
         loss=masked_loss(recipe.label_smoothing),
         optimizer=_optimizer(recipe),
     )

@@ -6,11 +6,15 @@ needs:
 
 - an atomically written checkpoint of the best model (a crash while saving
   never leaves a half-written ``.keras`` file where the last good one was);
-- ``keras.callbacks.BackupAndRestore``, so that a run that was interrupted
-  resumes at the epoch where it stopped when started again with the same
-  ``run_dir``;
-- early stopping on the validation loss, TensorBoard logs, and a progress
-  line per epoch (``verbose=2``: no backspaces in notebook outputs);
+- a backup after each epoch that a kill or a full disk cannot damage
+  (:class:`~seq2seq_attention.backup.AtomicBackupAndRestore`), so that a
+  run that was interrupted resumes at the epoch where it stopped, with its
+  best-model checkpoint and early stopping as they were, when started again
+  with the same ``run_dir``;
+- early stopping on the validation loss, TensorBoard logs, and progress
+  (:mod:`~seq2seq_attention.progress`): one short line per epoch
+  (``verbose=2``: no backspaces in notebook outputs), or a bar within each
+  epoch on a terminal (``verbose=1``);
 - an optional ``tf.distribute`` strategy (``MirroredStrategy`` for several
   GPUs, ``MultiWorkerMirroredStrategy`` across machines): the model is built
   and compiled inside its scope, and Keras splits each batch across devices.
@@ -29,6 +33,8 @@ from pathlib import Path
 import keras
 import tensorflow as tf
 
+from . import progress, runs
+from .backup import AtomicBackupAndRestore
 from .metrics import MaskedTokenAccuracy, masked_loss
 
 __all__ = [
@@ -116,6 +122,9 @@ class AtomicModelCheckpoint(keras.callbacks.Callback):
         ... )
         >>> checkpoint.best
         inf
+        >>> checkpoint.restore({"val_loss": [2.0, 1.5, 1.7]})
+        >>> checkpoint.best
+        1.5
     """
 
     def __init__(self, path, monitor="val_loss", mode="min"):
@@ -134,6 +143,13 @@ class AtomicModelCheckpoint(keras.callbacks.Callback):
     def _improved(self, value):
         return value < self.best if self.mode == "min" else value > self.best
 
+    def restore(self, history):
+        """Take the best value so far from a resumed run's ``history``
+        (so that a worse epoch after resuming does not replace the file)."""
+        for value in history.get(self.monitor, []):
+            if self._improved(float(value)):
+                self.best = float(value)
+
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
         if self.monitor not in logs:
@@ -149,15 +165,39 @@ class AtomicModelCheckpoint(keras.callbacks.Callback):
 
 
 def save_atomically(model, path):
-    """Save ``model`` to ``path`` via a temporary file and ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.stem}.tmp-{os.getpid()}.keras")
-    try:
-        model.save(temporary)
-        os.replace(temporary, path)  # atomic on POSIX and Windows
-    finally:
-        temporary.unlink(missing_ok=True)
+    """Save ``model`` to ``path``: complete or not at all (see
+    :func:`seq2seq_attention.runs.save_model`)."""
+    runs.save_model(model, path)
+
+
+def _callbacks(run_dir, monitor, patience, keep_backup, verbose, tensorboard):
+    """The course's callbacks, in the order they must run at an epoch's
+    end: the best model, early stopping, the backup (which records whether
+    training stopped), progress; then the caller's; then TensorBoard's.
+    Returns ``(backup, first, last)``."""
+    checkpoint = AtomicModelCheckpoint(run_dir / "best.keras", monitor=monitor)
+    stopping = keras.callbacks.EarlyStopping(
+        monitor=monitor, patience=patience
+    )
+
+    def resume(record):  # what the two callbacks knew before the interruption
+        checkpoint.restore(record["history"])
+        for epoch, value in enumerate(record["history"].get(monitor, [])):
+            stopping.on_epoch_end(epoch, {monitor: value})
+
+    backup = AtomicBackupAndRestore(
+        run_dir / "backup", keep=keep_backup, on_restore=resume
+    )
+    first = [
+        checkpoint,
+        stopping,
+        backup,
+        *progress.training_callbacks(verbose),
+    ]
+    last = []
+    if tensorboard:
+        last.append(keras.callbacks.TensorBoard(str(run_dir / "logs")))
+    return backup, first, last
 
 
 def train(
@@ -174,6 +214,7 @@ def train(
     tensorboard=True,
     loss=None,
     optimizer=None,
+    keep_backup=False,
 ):
     """Build, compile and fit a model with the course's callbacks.
 
@@ -186,20 +227,31 @@ def train(
         epochs: the epoch to stop at (a resumed run counts from where it
             stopped).
         run_dir: folder for ``best.keras``, the backup used to resume, and
-            TensorBoard logs. Starting again with the same folder resumes.
+            TensorBoard logs. Starting again with the same folder resumes
+            from the last finished epoch, with the best-model checkpoint and
+            early stopping as they were (a damaged backup is discarded with
+            a warning; see :mod:`seq2seq_attention.backup`).
         learning_rate: Adam's learning rate (a number or a Keras schedule).
         patience: epochs without validation improvement before stopping.
         strategy: a ``tf.distribute.Strategy``; the default strategy if None.
-        verbose: Keras' verbosity; 2 prints one line per epoch.
+        verbose: 0 silent; 2 one short line per epoch
+            (:class:`~seq2seq_attention.progress.EpochLog`); 1 a progress bar
+            within each epoch on a terminal, else one line per epoch.
         callbacks: more Keras callbacks.
         tensorboard: write TensorBoard logs to ``run_dir/logs``.
         loss: the loss (default :func:`~.metrics.masked_loss`).
         optimizer: a function of no arguments that returns the optimizer
             (default ``Adam(learning_rate)``); called inside the strategy's
             scope, like ``model_fn``.
+        keep_backup: keep the backup when training ends (marked completed),
+            so that a second call restores the final weights instead of
+            training again; run folders delete it once their outputs are
+            saved. By default it is deleted at the end, as Keras does.
 
     Returns:
-        ``(model, history)``; the model has the weights of the last epoch run.
+        ``(model, history)``; the model has the weights of the last epoch run
+        and ``history`` the epochs of this call (of the whole run, when a
+        kept backup says training had already ended).
 
     Example:
         >>> import numpy as np, tempfile, tensorflow as tf
@@ -222,7 +274,13 @@ def train(
         2
     """
     run_dir = Path(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise runs.WriteError(
+            runs.describe_os_error(error, run_dir, "create")
+        ) from error
+    runs.remove_temporaries(run_dir)  # half-written files of killed runs
     strategy = strategy or tf.distribute.get_strategy()
     with strategy.scope():
         model = model_fn()
@@ -236,26 +294,25 @@ def train(
             metrics=[MaskedTokenAccuracy()],
         )
     monitor = "val_loss" if validation_data is not None else "loss"
-    all_callbacks = [
-        keras.callbacks.BackupAndRestore(str(run_dir / "backup")),
-        AtomicModelCheckpoint(run_dir / "best.keras", monitor=monitor),
-        keras.callbacks.EarlyStopping(monitor=monitor, patience=patience),
-        *callbacks,
-    ]
-    if tensorboard:
-        all_callbacks.append(
-            keras.callbacks.TensorBoard(str(run_dir / "logs"))
-        )
+    backup, first, last = _callbacks(
+        run_dir, monitor, patience, keep_backup, verbose, tensorboard
+    )
+    record = backup.state()
+    done = record is not None and (record["completed"] or record["stopped"])
     # shuffle=False: a tf.data pipeline shuffles itself (with a seed), and
-    # Keras would only warn that it ignores the flag.
+    # Keras would only warn that it ignores the flag. A finished run (kept
+    # backup) runs no epoch: the backup restores its final weights.
     history = model.fit(
         train_data,
-        validation_data=validation_data,
-        epochs=epochs,
-        callbacks=all_callbacks,
-        verbose=verbose,
+        validation_data=None if done else validation_data,
+        epochs=record["epoch"] if done else epochs,
+        callbacks=[*first, *callbacks, *last],
+        verbose=0,
         shuffle=False,
     )
+    if done:
+        history.history = record["history"]
+        history.epoch = list(range(record["epoch"]))
     return model, history
 
 
