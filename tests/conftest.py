@@ -73,3 +73,34 @@ def trained_translator():
     model.compile(optimizer=keras.optimizers.Adam(0.02), loss=masked_loss())
     model.fit(dataset, epochs=80, verbose=0, shuffle=False)
     return Translator(model, source_vectorizer, target_vectorizer)
+
+
+@pytest.fixture(scope="session")
+def transformer_translator():
+    """A Translator around a small Transformer that has memorised the same six
+    pairs: the decoding protocol through the whole strings-in, strings-out
+    path."""
+    from seq2seq_attention.transformer import Transformer
+
+    keras.utils.set_random_seed(0)
+    source_vectorizer = data.make_vectorizer([s for s, _ in PAIRS])
+    target_vectorizer = data.make_vectorizer([t for _, t in PAIRS])
+    dataset = data.make_dataset(
+        PAIRS,
+        source_vectorizer,
+        target_vectorizer,
+        batch_size=6,
+        shuffle=False,
+    )
+    model = Transformer(
+        source_vectorizer.vocabulary_size(),
+        target_vectorizer.vocabulary_size(),
+        d_model=32,
+        num_heads=4,
+        d_ff=64,
+        num_layers=1,
+        dropout=0.0,
+    )
+    model.compile(optimizer=keras.optimizers.Adam(0.005), loss=masked_loss())
+    model.fit(dataset, epochs=60, verbose=0, shuffle=False)
+    return Translator(model, source_vectorizer, target_vectorizer)

@@ -7,15 +7,21 @@ import sys
 import textwrap
 
 import keras
+import pytest
 
 from seq2seq_attention.export import export_translator
 
 EXTRA = ["The black cat!", "zebras see the cat", "go go go ."]
 
 
+# the RNN (Bahdanau decoder) and the Transformer
+@pytest.mark.parametrize(
+    "translator_fixture", ["trained_translator", "transformer_translator"]
+)
 def test_reloaded_export_translates_like_the_python_translator(
-    trained_translator, memorised_pairs, tmp_path
+    translator_fixture, memorised_pairs, tmp_path, request
 ):
+    trained_translator = request.getfixturevalue(translator_fixture)
     TEXTS = [s for s, _ in memorised_pairs] + EXTRA
     path = export_translator(
         trained_translator, tmp_path / "exported", beam_size=3

@@ -28,26 +28,10 @@ import keras
 import tensorflow as tf
 
 from . import data
-from .decoding import _beam_loop, _step_loop
+from .decoding import beam_loop, length_limits, step_loop
 from .special_tokens import END_ID, PAD_ID, START_ID, UNK_ID
 
 __all__ = ["export_translator"]
-
-
-def _length_limits(source_ids, ratio=2.0, extra=5):
-    """:func:`seq2seq_attention.decoding.length_limits` in TensorFlow ops."""
-    real = tf.logical_not(
-        tf.logical_or(
-            tf.logical_or(
-                tf.equal(source_ids, PAD_ID), tf.equal(source_ids, START_ID)
-            ),
-            tf.equal(source_ids, END_ID),
-        )
-    )
-    lengths = tf.reduce_sum(tf.cast(real, tf.float32), axis=1)
-    return tf.maximum(
-        tf.cast(tf.math.ceil(ratio * lengths + extra), tf.int32), 1
-    )
 
 
 def export_translator(translator, path, beam_size=4):
@@ -66,46 +50,19 @@ def export_translator(translator, path, beam_size=4):
     target_vocabulary = tf.constant(translator.target_vocabulary)
     separator = "" if translator.target_config["level"] == "character" else " "
 
-    def encode(texts):
-        ids = source_vectorizer(texts)  # (batch, None) ragged
-        if not isinstance(ids, tf.RaggedTensor):
-            ids = tf.RaggedTensor.from_tensor(ids, padding=PAD_ID)
-        ids = tf.cast(ids, tf.int64)
-        n = ids.nrows()
-
-        def marker(token):  # (batch, 1): the token on every row
-            return tf.RaggedTensor.from_tensor(
-                tf.fill([n, 1], tf.constant(token, tf.int64))
-            )
-
-        ids = tf.concat([marker(START_ID), ids, marker(END_ID)], axis=1)
-        return ids.to_tensor(default_value=PAD_ID)  # (batch, src_len)
-
-    def detokenize(tokens):  # (batch, steps) ids -> (batch,) strings
-        words = tf.gather(target_vocabulary, tokens)
-        keep = (
-            tokens > END_ID
-            # drop padding, [START], [END] (and the reserved [UNK] stays: id 1
-            # < 3)
-        )
-        keep = tf.logical_or(keep, tf.equal(tokens, UNK_ID))
-        return tf.strings.reduce_join(
-            tf.ragged.boolean_mask(words, keep), axis=1, separator=separator
-        )
-
     def greedy(texts):
-        source = encode(texts)
-        tokens, _, _ = _step_loop(
-            model, source, _length_limits(source), greedy=True
+        source = _source_ids(source_vectorizer, texts)
+        tokens, _, _ = step_loop(
+            model, source, length_limits(source), greedy=True
         )
-        return detokenize(tokens)
+        return _detokenize(tokens, target_vocabulary, separator)
 
     def beam(texts, alpha):
-        source = encode(texts)
-        tokens = _beam_loop(
-            model, source, _length_limits(source), beam_size, alpha
+        source = _source_ids(source_vectorizer, texts)
+        tokens = beam_loop(
+            model, source, length_limits(source), beam_size, alpha
         )[0]  # (batch, beam, steps)
-        return detokenize(tokens[:, 0])
+        return _detokenize(tokens[:, 0], target_vocabulary, separator)
 
     archive = keras.export.ExportArchive()
     archive.track(model)
@@ -130,3 +87,32 @@ def export_translator(translator, path, beam_size=4):
     finally:
         logger.setLevel(level)
     return path
+
+
+def _source_ids(source_vectorizer, texts):
+    """``(batch,)`` strings -> ``(batch, src_len)`` int64 ids,
+    ``[START] ... [END]``, 0-padded (in TensorFlow ops)."""
+    ids = source_vectorizer(texts)  # (batch, None) ragged
+    if not isinstance(ids, tf.RaggedTensor):
+        ids = tf.RaggedTensor.from_tensor(ids, padding=PAD_ID)
+    ids = tf.cast(ids, tf.int64)
+    n = ids.nrows()
+
+    def marker(token):  # (batch, 1): the token on every row
+        return tf.RaggedTensor.from_tensor(
+            tf.fill([n, 1], tf.constant(token, tf.int64))
+        )
+
+    ids = tf.concat([marker(START_ID), ids, marker(END_ID)], axis=1)
+    return ids.to_tensor(default_value=PAD_ID)  # (batch, src_len)
+
+
+def _detokenize(tokens, target_vocabulary, separator):
+    """``(batch, steps)`` ids -> ``(batch,)`` strings, without padding,
+    ``[START]`` and ``[END]`` (``[UNK]`` stays)."""
+    words = tf.gather(target_vocabulary, tokens)
+    # ids above [END] are words; [UNK] (id 1) is reserved but kept
+    keep = tf.logical_or(tokens > END_ID, tf.equal(tokens, UNK_ID))
+    return tf.strings.reduce_join(
+        tf.ragged.boolean_mask(words, keep), axis=1, separator=separator
+    )

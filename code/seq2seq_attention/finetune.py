@@ -102,19 +102,15 @@ def parts_of(model):
             f"got {type(model).__name__}."
         )
     decoder = model.decoder
-    if model.decoder_style == "luong":
-        attention, cell = decoder.attention, decoder.rnn
-    # Bahdanau: attention and the recurrent cell live inside the decoder cell
-    else:
-        attention, cell = (
-            decoder.decoder_cell.attention,
-            decoder.decoder_cell.rnn_cell,
-        )
     return {
         "embeddings": [model.encoder.embedding, decoder.embedding],
         "encoder": [model.encoder.rnn],
-        "attention": [attention],
-        "decoder": [cell, decoder.combine, decoder.output_layer],
+        "attention": [decoder.attention_layer],
+        "decoder": [
+            decoder.recurrent_layer,
+            decoder.combine,
+            decoder.output_layer,
+        ],
     }
 
 
