@@ -104,3 +104,48 @@ def transformer_translator():
     model.compile(optimizer=keras.optimizers.Adam(0.005), loss=masked_loss())
     model.fit(dataset, epochs=60, verbose=0, shuffle=False)
     return Translator(model, source_vectorizer, target_vectorizer)
+
+
+# A tiny made-up corpus with typographic quotes and no-break spaces, for the
+# subword translator (cased, detokenized output).
+SUBWORD_PAIRS = [
+    ("Je t\u2019aime.", "I love you."),
+    ("Merci\u202f!", "Thank you!"),
+    ("Où est le chat\u00a0?", "Where is the cat?"),
+    ("C\u2019est un chat noir.", "It's a black cat."),
+    ("Bonjour, Marie.", "Hello, Marie."),
+    ("Le chat dort.", "The cat sleeps."),
+]
+
+
+@pytest.fixture(scope="session")
+def subword_pairs():
+    """The six pairs that ``subword_translator`` has learnt by heart."""
+    return list(SUBWORD_PAIRS)
+
+
+@pytest.fixture(scope="session")
+def subword_translator():
+    """A Translator with SentencePiece tokenizers (byte fallback) whose small
+    RNN has memorised ``SUBWORD_PAIRS``."""
+    from seq2seq_attention.data.tokenizers import train_tokenizer
+
+    keras.utils.set_random_seed(0)
+    source = train_tokenizer(
+        [s for s, _ in SUBWORD_PAIRS] * 5, level="subword", vocab_size=300
+    )
+    target = train_tokenizer(
+        [t for _, t in SUBWORD_PAIRS] * 5, level="subword", vocab_size=300
+    )
+    dataset = data.make_dataset(
+        SUBWORD_PAIRS, source, target, batch_size=6, shuffle=False
+    )
+    model = Seq2SeqAttention(
+        source.vocabulary_size(),
+        target.vocabulary_size(),
+        embedding_dim=16,
+        units=32,
+    )
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss=masked_loss())
+    model.fit(dataset, epochs=60, verbose=0, shuffle=False)
+    return Translator(model, source, target)

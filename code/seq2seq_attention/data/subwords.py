@@ -230,6 +230,12 @@ class SubwordTokenizer:
         ``(batch,)`` strings."""
         return self._graph_tables().decode(ids)
 
+    def tf_resources(self):
+        """The lookup tables :meth:`encode_tf` and :meth:`decode_tf` use
+        (made on first use), for a SavedModel export to track."""
+        graph = self._graph_tables()
+        return [graph.score, graph.piece_id, graph.byte_id]
+
     def _graph_tables(self):
         if self._graph is None:
             if (
