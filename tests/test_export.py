@@ -54,8 +54,10 @@ def _reloaded_outputs(path, texts):
         texts = tf.constant({texts!r})
         greedy = exported.greedy(texts).numpy()
         beam = exported.beam(texts, tf.constant(0.6)).numpy()
+        blank = exported.greedy(tf.constant(["", " \\u202f"])).numpy()
         print(json.dumps({{"greedy": [t.decode() for t in greedy],
-                          "beam": [t.decode() for t in beam]}}))
+                          "beam": [t.decode() for t in beam],
+                          "blank": [t.decode() for t in blank]}}))
         """
     )
     result = subprocess.run(
@@ -78,6 +80,7 @@ def test_reloaded_export_translates_like_the_python_translator(
     texts = _texts(translator_fixture, request)
     path = export_translator(translator, tmp_path / "exported", beam_size=3)
     reloaded = _reloaded_outputs(path, texts)
+    assert reloaded["blank"] == ["", ""]  # a batch of blank texts only
     greedy = [t.text for t in translator.translate(texts)]
     assert reloaded["greedy"] == greedy
     assert reloaded["beam"] == [

@@ -290,11 +290,15 @@ def test_mismatches_are_refused_with_clear_messages(
 def test_finetune_config_and_the_keyword_calls_agree(
     trained_translator, tmp_path
 ):
-    """A FinetuneConfig and the older keyword options are the same run (the
-    run folder's recorded settings match, so the second call resumes)."""
+    """A FinetuneConfig and the older keyword options are the same run: the
+    settings recorded in the run folders match."""
     config = FinetuneConfig(epochs=1, verbose=0, max_oov=1.0)
     first = finetune(
-        trained_translator, NEW_PAIRS, NEW_PAIRS, config, run_dir=tmp_path
+        trained_translator,
+        NEW_PAIRS,
+        NEW_PAIRS,
+        config,
+        run_dir=tmp_path / "a",
     )
     again = finetune(
         trained_translator,
@@ -303,8 +307,13 @@ def test_finetune_config_and_the_keyword_calls_agree(
         epochs=1,
         verbose=0,
         max_oov=1.0,
-        run_dir=tmp_path,
+        run_dir=tmp_path / "b",
     )
+    recorded = [
+        json.loads((tmp_path / name / "finetune.json").read_text())
+        for name in ("a", "b")
+    ]
+    assert recorded[0] == recorded[1] and recorded[0]["epochs"] == 1
     assert first.report["frozen"] == again.report["frozen"] == []
     assert FinetuneConfig(freeze_parts="encoder").freeze_parts == ("encoder",)
     with pytest.raises(TypeError, match="unknown options \\['epoch'\\]"):
