@@ -1,4 +1,5 @@
-"""Decoding: greedy, sampling and beam search against exact references."""
+"""Decoding: greedy, sampling and beam search against exact references, for
+every model of the package (the decoding protocol)."""
 
 import itertools
 
@@ -9,6 +10,7 @@ import tensorflow as tf
 
 from seq2seq_attention.data import END_ID, PAD_ID, START_ID
 from seq2seq_attention.decoding import (
+    allowed_log_probs,
     beam_search,
     greedy_decode,
     length_limits,
@@ -16,25 +18,51 @@ from seq2seq_attention.decoding import (
     sample_decode,
 )
 from seq2seq_attention.models import Seq2SeqAttention
+from seq2seq_attention.protocol import DecodingModel
+from seq2seq_attention.toy_models import BigramModel
+from seq2seq_attention.transformer import Transformer
 
 SOURCES = np.array(
     [[2, 5, 6, 7, 3, 0, 0], [2, 8, 3, 0, 0, 0, 0], [2, 9, 5, 6, 4, 7, 3]]
 )
+# Every model of the package: the RNN with either decoder, the Transformer and
+# the toy model. The decoding oracles below run over all of them.
+MODELS = ["luong", "bahdanau", "transformer", "bigram"]
 
 
 def model_for(decoder, vocab=12, seed=0, sharp=3.0):
     """A random model whose output distributions are peaked enough to end
     sentences."""
     keras.utils.set_random_seed(seed)
-    model = Seq2SeqAttention(
-        12, vocab, embedding_dim=8, units=16, decoder=decoder
-    )
-    kernel, bias = model.decoder.output_layer.get_weights()
+    if decoder == "bigram":
+        # a random table with the same peakedness and [END] bias
+        rng = np.random.default_rng(seed)
+        logits = sharp * rng.normal(size=(vocab, vocab))
+        logits[:, END_ID] += 1.0
+        probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return BigramModel(probs / probs.sum(axis=1, keepdims=True))
+    if decoder == "transformer":
+        model = Transformer(
+            12,
+            vocab,
+            d_model=16,
+            num_heads=2,
+            d_ff=32,
+            num_layers=2,
+            dropout=0.0,
+        )
+        output_layer = model.output_layer
+    else:
+        model = Seq2SeqAttention(
+            12, vocab, embedding_dim=8, units=16, decoder=decoder
+        )
+        output_layer = model.decoder.output_layer
+    kernel, bias = output_layer.get_weights()
     bias[END_ID] += (
         # make [END] reasonably likely, so hypotheses end at various lengths
         1.0
     )
-    model.decoder.output_layer.set_weights([kernel * sharp, bias])
+    output_layer.set_weights([kernel * sharp, bias])
     return model
 
 
@@ -42,12 +70,64 @@ def teacher_forced_log_prob(model, source_row, tokens):
     """log P(tokens | source) from one teacher-forced pass."""
     tokens = [t for t in tokens if t != PAD_ID]
     target_in = np.array([[START_ID] + tokens[:-1]])
-    logits, _ = model.forward(source_row[None], target_in)
+    logits = model((source_row[None], target_in))
     log_probs = tf.nn.log_softmax(logits[0]).numpy()
     return float(sum(log_probs[i, t] for i, t in enumerate(tokens)))
 
 
-@pytest.mark.parametrize("decoder", ["luong", "bahdanau"])
+@pytest.mark.parametrize("decoder", MODELS)
+def test_every_model_speaks_the_protocol(decoder):
+    model = model_for(decoder)
+    assert isinstance(model, DecodingModel) and isinstance(model, keras.Model)
+    memory = model.encode(SOURCES, max_steps=5)
+    state = memory.pop("state")
+    logits, new_state, weights = model.decode_step(
+        np.full(len(SOURCES), START_ID), state, memory
+    )
+    assert tuple(logits.shape) == (3, model.target_vocab_size)
+    assert tuple(weights.shape) == SOURCES.shape
+    assert [tuple(s.shape) for s in new_state] == [
+        tuple(s.shape) for s in state
+    ]
+    np.testing.assert_allclose(
+        np.asarray(weights).sum(-1), 1.0, rtol=1e-5
+    )  # over the real positions only:
+    assert np.all(np.asarray(weights)[SOURCES == PAD_ID] == 0.0)
+
+
+def test_a_model_that_does_not_speak_the_protocol_is_explained():
+    with pytest.raises(
+        TypeError,
+        match=r"greedy_decode needs a model that speaks the decoding "
+        r"protocol .*; object lacks source_vocab_size",
+    ):
+        greedy_decode(object(), SOURCES)
+
+
+def test_length_limits_are_the_rule_on_numpy_and_tensors():
+    real = np.sum(~np.isin(SOURCES, [PAD_ID, START_ID, END_ID]), axis=1)
+    for ratio, extra, max_length in [(2.0, 5, None), (1.1, 0, 9), (0.3, 1, 4)]:
+        rule = np.maximum(np.ceil(ratio * real + extra), 1)
+        if max_length is not None:
+            rule = np.minimum(rule, max_length)
+        limits = length_limits(SOURCES, max_length, ratio, extra)
+        tensor = length_limits(tf.constant(SOURCES), max_length, ratio, extra)
+        assert isinstance(limits, np.ndarray) and tensor.dtype == tf.int32
+        np.testing.assert_array_equal(limits, rule)
+        np.testing.assert_array_equal(tensor.numpy(), rule)
+
+
+def test_allowed_log_probs_is_the_decoders_token_rule():
+    scores = allowed_log_probs(
+        tf.zeros([2, 3, 6]), tf.constant(3), tf.constant([4, 9])
+    ).numpy()
+    assert np.all(scores[:, :, [PAD_ID, START_ID]] < -1e8)
+    # sentence 0 is at its last allowed step: only [END]
+    assert np.all((scores[0] > -1) == (np.arange(6) == END_ID))
+    assert np.all(scores[1][:, [1, 3, 4, 5]] == 0.0)
+
+
+@pytest.mark.parametrize("decoder", MODELS)
 def test_beam_size_one_is_greedy(decoder):
     model = model_for(decoder)
     greedy = greedy_decode(model, SOURCES)
@@ -65,7 +145,7 @@ def test_beam_size_one_is_greedy(decoder):
 
 
 @pytest.mark.parametrize("alpha", [0.0, 0.6])
-@pytest.mark.parametrize("decoder", ["luong", "bahdanau"])
+@pytest.mark.parametrize("decoder", MODELS)
 def test_wide_beam_finds_the_brute_force_optimum(decoder, alpha):
     """Vocabulary of 6 (4 producible tokens), at most 3 output tokens: 13
     possible outputs.
@@ -114,7 +194,7 @@ def test_wide_beam_finds_the_brute_force_optimum(decoder, alpha):
 
 
 @pytest.mark.parametrize("beam_size", [1, 3, 5])
-@pytest.mark.parametrize("decoder", ["luong", "bahdanau"])
+@pytest.mark.parametrize("decoder", MODELS)
 def test_scores_equal_teacher_forced_log_probabilities(decoder, beam_size):
     model = model_for(decoder)
     result = beam_search(model, SOURCES, beam_size=beam_size, alpha=0.6)
@@ -139,7 +219,7 @@ def test_scores_equal_teacher_forced_log_probabilities(decoder, beam_size):
 
 
 @pytest.mark.parametrize("method", ["greedy", "beam"])
-@pytest.mark.parametrize("decoder", ["luong", "bahdanau"])
+@pytest.mark.parametrize("decoder", MODELS)
 def test_sentence_alone_equals_sentence_in_padded_batch(decoder, method):
     model = model_for(decoder)
     run = {
@@ -153,7 +233,7 @@ def test_sentence_alone_equals_sentence_in_padded_batch(decoder, method):
     assert np.all(batch[1, :, n:] == PAD_ID)
 
 
-@pytest.mark.parametrize("decoder", ["luong", "bahdanau"])
+@pytest.mark.parametrize("decoder", MODELS)
 def test_samples_do_not_depend_on_padding(decoder):
     """Random draws are per row and step, so extra padding columns change
     nothing."""
@@ -165,9 +245,12 @@ def test_samples_do_not_depend_on_padding(decoder):
     )
 
 
-def test_outputs_are_bounded_by_the_source_length_and_never_pad_or_start():
+@pytest.mark.parametrize("decoder", MODELS)
+def test_outputs_are_bounded_by_the_source_length_and_never_pad_or_start(
+    decoder,
+):
     # nearly uniform: rarely ends by itself
-    model = model_for("luong", sharp=0.3)
+    model = model_for(decoder, sharp=0.3)
     limits = length_limits(SOURCES)
     for tokens, _ in [
         (greedy_decode(model, SOURCES).tokens[:, None], None),
@@ -183,7 +266,7 @@ def test_outputs_are_bounded_by_the_source_length_and_never_pad_or_start():
                 )
 
 
-@pytest.mark.parametrize("decoder", ["luong", "bahdanau"])
+@pytest.mark.parametrize("decoder", MODELS)
 def test_sampling_tends_to_greedy_as_temperature_falls_and_repeats_with_a_seed(
     decoder,
 ):

@@ -10,6 +10,7 @@ import pytest
 from seq2seq_attention import cli, commands, data, dates
 from seq2seq_attention.finetune import (
     PARTS,
+    FinetuneConfig,
     copy_translator,
     extend_vocabulary,
     finetune,
@@ -284,6 +285,69 @@ def test_mismatches_are_refused_with_clear_messages(
         finetune(trained_translator.seq2seq, NEW_PAIRS, NEW_PAIRS)
     with pytest.raises(ValueError, match="training and validation pairs"):
         finetune(trained_translator, [], NEW_PAIRS)
+
+
+def test_finetune_config_and_the_keyword_calls_agree(
+    trained_translator, tmp_path
+):
+    """A FinetuneConfig and the older keyword options are the same run: the
+    settings recorded in the run folders match."""
+    config = FinetuneConfig(epochs=1, verbose=0, max_oov=1.0)
+    first = finetune(
+        trained_translator,
+        NEW_PAIRS,
+        NEW_PAIRS,
+        config,
+        run_dir=tmp_path / "a",
+    )
+    again = finetune(
+        trained_translator,
+        NEW_PAIRS,
+        NEW_PAIRS,
+        epochs=1,
+        verbose=0,
+        max_oov=1.0,
+        run_dir=tmp_path / "b",
+    )
+    recorded = [
+        json.loads((tmp_path / name / "finetune.json").read_text())
+        for name in ("a", "b")
+    ]
+    assert recorded[0] == recorded[1] and recorded[0]["epochs"] == 1
+    assert first.report["frozen"] == again.report["frozen"] == []
+    assert FinetuneConfig(freeze_parts="encoder").freeze_parts == ("encoder",)
+    with pytest.raises(TypeError, match="unknown options \\['epoch'\\]"):
+        finetune(trained_translator, NEW_PAIRS, NEW_PAIRS, epoch=1)
+    with pytest.raises(TypeError, match="is a FinetuneConfig"):
+        finetune(trained_translator, NEW_PAIRS, NEW_PAIRS, {"epochs": 1})
+
+
+def test_finetuning_a_subword_translator(subword_translator, tmp_path):
+    """Subwords: the OOV check is the tokenizer's unknown_rate (characters
+    spelled as bytes), extending is refused in one line, and fine-tuning on
+    raw, typographic text runs."""
+    new = [("Le chien dort.", "The dog sleeps."), ("Merci\u00a0!", "Thanks!")]
+    tokenizer = subword_translator.source_tokenizer
+    sources = [s for s, _ in new]
+    assert oov_rate(subword_translator, sources) == pytest.approx(
+        tokenizer.unknown_rate(sources)
+    )
+    assert oov_rate(subword_translator, ["Ωμέγα"]) == 1.0  # all bytes
+    with pytest.raises(ValueError, match="tokenizer is subword") as error:
+        finetune(subword_translator, new, new, extend=True)
+    assert "\n" not in str(error.value)
+    with pytest.raises(ValueError, match="tokenizer is subword"):
+        extend_vocabulary(subword_translator, ["chien"])
+    result = finetune(
+        subword_translator,
+        new,
+        new,
+        FinetuneConfig(epochs=2, verbose=0, metric="bleu"),
+        run_dir=tmp_path,
+    )
+    assert result.report["source_oov"] == oov_rate(subword_translator, sources)
+    assert result.translator.source_config == subword_translator.source_config
+    assert isinstance(result.translator.translate(["Le chien"])[0].text, str)
 
 
 def test_copy_translator_is_independent(trained_translator):

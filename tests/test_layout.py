@@ -103,7 +103,9 @@ def test_standardize_sentence_keeps_its_registered_keras_name():
     )
 
 
-@pytest.mark.parametrize("name", ["special_tokens", "errors"])
+@pytest.mark.parametrize(
+    "name", ["special_tokens", "errors", "protocol", "checks"]
+)
 def test_ids_and_errors_import_no_tensorflow(name):
     script = (
         "import importlib.util, sys\n"

@@ -7,15 +7,17 @@ import pytest
 
 from seq2seq_attention import data, transformer
 from seq2seq_attention.data import END_ID, PAD_ID, START_ID
-from seq2seq_attention.decoding import length_limits
-from seq2seq_attention.metrics import masked_loss
+from seq2seq_attention.decoding import (
+    beam_search,
+    greedy_decode,
+    length_limits,
+)
 from seq2seq_attention.transformer import (
     DecoderLayer,
     EncoderLayer,
     MultiHeadAttention,
     Transformer,
     causal_mask,
-    greedy_decode,
     merge_heads,
     sinusoidal_encoding,
     split_heads,
@@ -311,43 +313,90 @@ def test_greedy_decode_agrees_with_teacher_forcing():
 
 
 def test_greedy_decode_refuses_bad_input():
-    with pytest.raises(TypeError, match="needs a Transformer"):
-        greedy_decode(object(), SOURCE)
+    with (
+        pytest.warns(DeprecationWarning, match="decoding.greedy_decode"),
+        pytest.raises(TypeError, match="needs a Transformer"),
+    ):
+        transformer.greedy_decode(object(), SOURCE)
     with pytest.raises(ValueError, match=r"\(batch, src_len\)"):
         greedy_decode(small_model(), np.array([2, 5, 3]))
-    with pytest.raises(TypeError, match="list of strings"):
+    with (
+        pytest.warns(DeprecationWarning, match="Translator"),
+        pytest.raises(TypeError, match="list of strings"),
+    ):
         transformer.translate(small_model(), "one string", None, None)
 
 
-def test_tiny_model_memorises_pairs_and_decodes_them(memorised_pairs):
-    keras.utils.set_random_seed(0)
-    source_vectorizer = data.make_vectorizer([s for s, _ in memorised_pairs])
-    target_vectorizer = data.make_vectorizer([t for _, t in memorised_pairs])
-    dataset = data.make_dataset(
-        memorised_pairs,
-        source_vectorizer,
-        target_vectorizer,
-        batch_size=6,
-        shuffle=False,
+def test_decoding_state_keeps_its_shape_and_counts_the_steps():
+    model = small_model()
+    memory = model.encode(SOURCE, max_steps=7)
+    prefix, position = memory.pop("state")
+    assert tuple(prefix.shape) == (2, 7) and position.numpy().tolist() == [
+        0,
+        0,
+    ]
+    state = [prefix, position]
+    for token in (START_ID, 9, 10):
+        _, state, _ = model.decode_step(
+            np.array([token, token]), state, memory
+        )
+    assert tuple(state[0].shape) == (2, 7)
+    assert state[0].numpy()[0].tolist() == [START_ID, 9, 10, 0, 0, 0, 0]
+    assert state[1].numpy().tolist() == [3, 3]
+    # without max_steps: the default length limit of the batch
+    assert (
+        model.encode(SOURCE)["state"][0].shape[1]
+        == length_limits(SOURCE).max()
     )
-    model = Transformer(
-        source_vectorizer.vocabulary_size(),
-        target_vectorizer.vocabulary_size(),
-        d_model=32,
-        num_heads=4,
-        d_ff=64,
-        num_layers=1,
-        dropout=0.0,
+
+
+def test_beam_search_and_teacher_forcing_agree_with_the_heads_weights():
+    """The step weights are the last layer's cross-attention, averaged over
+    the heads, as teacher forcing computes them."""
+    model = small_model(seed=2)
+    found = beam_search(model, SOURCE[:1], beam_size=2, max_length=5)
+    n = int(found.lengths[0, 0])
+    tokens = found.tokens[0, 0, :n]
+    target_in = np.concatenate([[START_ID], tokens[:-1]])[None]
+    _, weights = model.forward(SOURCE[:1], target_in)
+    np.testing.assert_allclose(
+        found.weights[0, 0, :n],
+        np.asarray(weights)[0].mean(axis=0),
+        atol=1e-5,
     )
-    model.compile(optimizer=keras.optimizers.Adam(0.005), loss=masked_loss())
-    model.fit(dataset, epochs=60, verbose=0, shuffle=False)
-    outputs = transformer.translate(
-        model,
-        [s for s, _ in memorised_pairs],
-        source_vectorizer,
-        target_vectorizer,
-    )
-    assert outputs == [t for _, t in memorised_pairs]
+
+
+def test_tiny_model_memorises_pairs_and_decodes_them(
+    memorised_pairs, transformer_translator
+):
+    outputs = transformer_translator.translate([s for s, _ in memorised_pairs])
+    # detokenized, as the translator writes text: "ve ." -> "ve."
+    assert [o.text for o in outputs] == [
+        data.detokenize_words(t.split()) for _, t in memorised_pairs
+    ]
+
+
+def test_deprecated_shims_call_the_shared_decoders(
+    memorised_pairs, transformer_translator
+):
+    model = transformer_translator.seq2seq
+    sources = [s for s, _ in memorised_pairs]
+    ids, _ = transformer_translator.encode_sources(sources)
+    with pytest.warns(DeprecationWarning, match="is deprecated: use"):
+        old = transformer.greedy_decode(model, ids)
+    new = greedy_decode(model, ids)
+    np.testing.assert_array_equal(old.tokens, new.tokens)
+    np.testing.assert_array_equal(old.weights, new.weights)
+    with pytest.warns(DeprecationWarning, match="is deprecated: use"):
+        texts = transformer.translate(
+            model,
+            sources,
+            transformer_translator.source_config,
+            transformer_translator.target_config,
+        )
+    assert texts == [
+        data.detokenize_words(t.split()) for _, t in memorised_pairs
+    ]
 
 
 def test_exercise_references_agree_with_the_package():

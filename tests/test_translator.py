@@ -49,6 +49,52 @@ def test_save_and_load_give_identical_translations(
         np.testing.assert_allclose(a.weights, b.weights, rtol=1e-6)
 
 
+def test_a_transformer_translator_saves_loads_and_translates_the_same(
+    memorised_pairs, transformer_translator, tmp_path
+):
+    path = tmp_path / "transformer.keras"
+    transformer_translator.save(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    assert isinstance(loaded, Translator)
+    assert type(loaded.seq2seq).__name__ == "Transformer"
+    texts = [s for s, _ in memorised_pairs] + ["the cat !", "go go go"]
+    for method in ("greedy", "beam", "sample"):
+        before = transformer_translator.translate(texts, method=method)
+        after = loaded.translate(texts, method=method)
+        for a, b in zip(before, after):
+            assert a.text == b.text and a.target_tokens == b.target_tokens
+            np.testing.assert_allclose(a.weights, b.weights, atol=1e-6)
+    assert [r.text for r in before[:6]] != [""] * 6
+
+
+def test_a_toy_model_translator_saves_and_loads(tmp_path):
+    from seq2seq_attention.toy_models import BigramModel
+
+    source = data.make_vectorizer(["go away"])  # 2 words: 6 ids
+    target = data.make_vectorizer(["ve ya"])
+    words = target.get_vocabulary()
+    table = np.zeros((6, 6))
+    table[2, words.index("ve")] = 1.0  # [START] -> ve -> ya -> [END]
+    table[words.index("ve"), words.index("ya")] = 1.0
+    table[words.index("ya"), 3] = 1.0
+    translator = Translator(BigramModel(table), source, target)
+    path = tmp_path / "toy.keras"
+    translator.save(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    assert [r.text for r in loaded.translate(["go", "away go"])] == [
+        "ve ya",
+        "ve ya",
+    ]
+
+
+def test_a_model_without_the_protocol_is_refused():
+    source, target = data.make_vectorizer(["go"]), data.make_vectorizer(["ve"])
+    with pytest.raises(
+        TypeError, match="Translator needs a model that speaks"
+    ):
+        Translator(keras.Sequential(), source, target)
+
+
 def test_blank_unknown_and_emoji_inputs(trained_translator):
     empty, blank, unknown, emoji = trained_translator.translate(
         ["", "   \t", "zebras dance", "🐈 go"]

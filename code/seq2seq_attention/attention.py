@@ -46,6 +46,8 @@ import math
 import keras
 from keras import ops
 
+from .checks import check_positive
+
 __all__ = [
     "BaseAttention",
     "AdditiveAttention",
@@ -316,11 +318,7 @@ class AdditiveAttention(BaseAttention):
 
     def __init__(self, units, kernel_initializer="glorot_uniform", **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(units, int) or units <= 0:
-            raise ValueError(
-                "AdditiveAttention: units must be a positive integer; got "
-                f"{units!r}."
-            )
+        check_positive("AdditiveAttention", units=units)
         self.units = units
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
 

@@ -12,18 +12,29 @@ Three methods, all batched and compiled (``tf.function`` around a
 
 Every sentence's output is bounded by its own source length
 (:func:`length_limits`): a model that never produces ``[END]`` would otherwise
-loop to a global cap. Padding and ``[START]`` are never produced. Ids follow
-:mod:`seq2seq_attention.special_tokens`: 0 padding, 2 ``[START]``, 3 ``[END]``.
+loop to a global cap. Padding and ``[START]`` are never produced
+(:func:`allowed_log_probs`, the rule every decoder and the export apply).
+Ids follow :mod:`seq2seq_attention.special_tokens`: 0 padding, 2 ``[START]``,
+3 ``[END]``.
+
+The decoders work with any model that speaks
+:class:`~seq2seq_attention.protocol.DecodingModel` (``encode`` and
+``decode_step``): the RNN models, the Transformer and the toy model.
+:func:`greedy_decode`, :func:`sample_decode` and :func:`beam_search` take and
+return numpy arrays; :func:`step_loop` and :func:`beam_loop` are the
+graph-mode loops inside them, which the SavedModel export calls too.
 """
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import weakref
 
 import numpy as np
 import tensorflow as tf
 
+from .protocol import check_decoding_model
 from .special_tokens import END_ID, PAD_ID, START_ID
 
 __all__ = [
@@ -31,9 +42,12 @@ __all__ = [
     "BeamResult",
     "length_limits",
     "length_penalty",
+    "allowed_log_probs",
     "greedy_decode",
     "sample_decode",
     "beam_search",
+    "step_loop",
+    "beam_loop",
 ]
 
 # "impossible": finite, so that sums and comparisons never give NaN
@@ -89,20 +103,32 @@ def length_limits(source_ids, max_length=None, ratio=2.0, extra=5):
     ``max_length``. ``source_length`` counts the source's tokens without
     ``[START]``, ``[END]`` and padding.
 
+    A numpy array (or list) in gives a numpy array out; a tensor in (also
+    inside ``tf.function``, as in the export) gives an int32 tensor out.
+
     Example:
         >>> length_limits(
         ...     np.array([[2, 7, 8, 3, 0], [2, 9, 3, 0, 0]]), max_length=8
         ... ).tolist()
         [8, 7]
     """
-    source_ids = np.asarray(source_ids)
-    source_lengths = np.sum(
-        ~np.isin(source_ids, [PAD_ID, START_ID, END_ID]), axis=1
+    ids = tf.convert_to_tensor(source_ids)
+    real = tf.logical_not(
+        tf.reduce_any(
+            tf.equal(
+                ids[..., None],
+                tf.constant([PAD_ID, START_ID, END_ID], ids.dtype),
+            ),
+            axis=-1,
+        )
     )
-    limits = np.ceil(ratio * source_lengths + extra).astype(np.int32)
+    # float64, as numpy would: the same ceil for any ratio
+    lengths = tf.reduce_sum(tf.cast(real, tf.float64), axis=1)  # (batch,)
+    limits = tf.cast(tf.math.ceil(ratio * lengths + extra), tf.int32)
     if max_length is not None:
-        limits = np.minimum(limits, max_length)
-    return np.maximum(limits, 1)
+        limits = tf.minimum(limits, max_length)
+    limits = tf.maximum(limits, 1)
+    return limits if isinstance(source_ids, tf.Tensor) else limits.numpy()
 
 
 def length_penalty(length, alpha):
@@ -120,9 +146,27 @@ def length_penalty(length, alpha):
     return ((5.0 + tf.cast(length, tf.float32)) / 6.0) ** alpha
 
 
-def _allowed(log_probs, step, limits):
-    """Forbid padding and [START]; at a sentence's last allowed step, allow
-    only [END]."""
+def allowed_log_probs(log_probs, step, limits):
+    """The decoders' token rule: never padding or ``[START]``, and only
+    ``[END]`` at a sentence's last allowed step (``step + 1 >= limit``).
+
+    Forbidden tokens get a large negative log-probability (finite, so that
+    sums never give NaN). Graph-mode: tensors in, a tensor out.
+
+    Args:
+        log_probs: ``(batch, vocab)``, or ``(batch, beam, vocab)`` in beam
+            search.
+        step: the step, counted from 0 (a scalar).
+        limits: ``(batch,)`` most tokens per sentence
+            (:func:`length_limits`).
+
+    Example:
+        >>> scores = allowed_log_probs(
+        ...     tf.zeros([2, 5]), tf.constant(1), tf.constant([2, 5])
+        ... )  # sentence 0 is at its last step
+        >>> (scores.numpy() > -1).astype(int).tolist()
+        [[0, 0, 0, 1, 0], [0, 1, 0, 1, 1]]
+    """
     vocab = tf.shape(log_probs)[-1]
     ids = tf.range(vocab)
     # (vocab,)
@@ -157,21 +201,41 @@ def _filter_logits(logits, top_k, top_p):
     return tf.where(logits < cutoff, tf.constant(_NEG, logits.dtype), logits)
 
 
-def _step_loop(
+def step_loop(
     model,
     source_ids,
     limits,
-    greedy,
+    greedy=True,
     temperature=None,
     top_k=None,
     top_p=None,
     seed=None,
 ):
-    """Greedy or sampled decoding in one tf.while_loop."""
-    memory = model.encode(source_ids)
-    state = memory.pop("state")
+    """Greedy or sampled decoding of a batch in one ``tf.while_loop``.
+
+    The graph-mode core of :func:`greedy_decode` and :func:`sample_decode`
+    (and of the export's ``greedy`` signature): tensors in, tensors out, to
+    be called inside ``tf.function``.
+
+    Args:
+        model: a :class:`~seq2seq_attention.protocol.DecodingModel`.
+        source_ids: ``(batch, src_len)`` int64 ids.
+        limits: ``(batch,)`` int32, most tokens per sentence
+            (:func:`length_limits`).
+        greedy: the most likely token at every step; otherwise a draw with
+            ``temperature``, ``top_k``, ``top_p`` (scalar tensors;
+            ``top_k = vocab`` and ``top_p = 1`` keep every token) and
+            ``seed`` (an int32 scalar).
+
+    Returns:
+        ``(tokens, log_probs, weights)``: ``(batch, steps)`` int64 ids
+        (``[END]`` included, 0 after it), their ``(batch, steps)``
+        log-probabilities and ``(batch, steps, src_len)`` attention weights.
+    """
     batch = tf.shape(source_ids)[0]
     steps = tf.reduce_max(limits)
+    memory = model.encode(source_ids, max_steps=steps)
+    state = memory.pop("state")
     previous = tf.fill([batch], tf.constant(START_ID, tf.int64))
     finished = tf.zeros([batch], tf.bool)
     arrays = (
@@ -190,7 +254,7 @@ def _step_loop(
         logits, state, weights = model.decode_step(previous, state, memory)
         # the model's own probabilities
         log_probs = tf.nn.log_softmax(tf.cast(logits, tf.float32))
-        allowed = _allowed(log_probs, t, limits)
+        allowed = allowed_log_probs(log_probs, t, limits)
         if greedy:
             chosen = tf.argmax(allowed, axis=-1)  # (batch,)
         else:
@@ -223,166 +287,188 @@ def _step_loop(
     return tokens, log_probs, weights
 
 
-def _beam_loop(model, source_ids, limits, beam_size, alpha):
-    """Batched beam search in one tf.while_loop; see :func:`beam_search`."""
+# Beam search's loop variables. Alive hypotheses: tokens (batch, K, L),
+# weights (batch, K, L, src_len), scores (batch, K). Finished ones, best
+# normalised score first: the same plus normalized (batch, K) and lengths
+# (batch, K). Candidates of one step: the same for (batch, 2K), plus the
+# alive hypothesis (beam) each extends and the token it adds.
+_Alive = collections.namedtuple("_Alive", "tokens weights scores")
+_Done = collections.namedtuple(
+    "_Done", "tokens weights scores normalized lengths"
+)
+_Candidates = collections.namedtuple(
+    "_Candidates", "tokens weights scores beam token"
+)
+
+
+def beam_loop(model, source_ids, limits, beam_size, alpha):
+    """Batched beam search in one ``tf.while_loop``; the graph-mode core of
+    :func:`beam_search` (and of the export's ``beam`` signature).
+
+    Arguments as :func:`step_loop`, plus ``beam_size`` (a Python int) and
+    ``alpha`` (a float or scalar tensor; :func:`length_penalty`).
+
+    Returns:
+        each sentence's ``beam_size`` finished hypotheses, best first:
+        ``(tokens, weights, scores, normalized_scores, lengths)``, shaped
+        ``(batch, beam, L)``, ``(batch, beam, L, src_len)`` and
+        ``(batch, beam)`` three times, where ``L`` is the largest limit.
+    """
     K = beam_size
-    memory = model.encode(source_ids)
-    state = memory.pop("state")
-    batch = tf.shape(source_ids)[0]
-    src_len = tf.shape(source_ids)[1]
+    batch, src_len = tf.shape(source_ids)[0], tf.shape(source_ids)[1]
     L = tf.reduce_max(limits)
-
-    def tile(x):  # (batch, ...) -> (batch * K, ...)
-        return tf.repeat(x, K, axis=0)
-
-    memory = {name: tile(value) for name, value in memory.items()}
-    state = [tile(s) for s in state]
+    memory = model.encode(source_ids, max_steps=L)
+    state = memory.pop("state")
+    # (batch, ...) -> (batch * K, ...): each sentence's K rows side by side
+    memory = {name: tf.repeat(v, K, axis=0) for name, v in memory.items()}
+    state = [tf.repeat(s, K, axis=0) for s in state]
     # (batch,) the largest penalty any hypothesis can get
     max_penalty = length_penalty(limits, alpha)
 
-    # Alive hypotheses: only beam 0 is real at the start, so the first step
-    # does not pick K copies.
-    alive_tokens = tf.zeros([batch, K, L], tf.int64)
-    alive_weights = tf.zeros([batch, K, L, src_len])
-    # (batch, K)
-    alive_scores = tf.tile(
-        tf.concat([[0.0], tf.fill([K - 1], _NEG)], 0)[None], [batch, 1]
-    )
-    # Finished hypotheses, ranked by normalised score.
-    done_tokens, done_weights = (
-        tf.zeros([batch, K, L], tf.int64),
-        tf.zeros([batch, K, L, src_len]),
-    )
-    done_scores = tf.fill([batch, K], _NEG)
-    done_normalized = tf.fill([batch, K], _NEG)
-    done_lengths = tf.zeros([batch, K], tf.int32)
-
     def not_done(t, alive, done, state):
-        alive_scores = alive[2]
-        done_normalized = done[3]
         # Exact stopping: log-probabilities only fall, so an alive hypothesis
         # can at best reach its score divided by the largest length penalty;
         # stop when that cannot beat the K-th finished one. (batch,)
-        best_possible = tf.reduce_max(alive_scores, axis=1) / max_penalty
+        best = tf.reduce_max(alive.scores, axis=1)
         settled = tf.logical_or(
-            done_normalized[:, -1] >= best_possible,
-            tf.reduce_max(alive_scores, 1) <= _NEG / 2,
+            done.normalized[:, -1] >= best / max_penalty, best <= _NEG / 2
         )
         return tf.logical_and(t < L, tf.logical_not(tf.reduce_all(settled)))
 
     def step(t, alive, done, state):
-        alive_in, done_in = alive, done
-        alive_tokens, alive_weights, alive_scores = alive
-        (
-            done_tokens,
-            done_weights,
-            done_scores,
-            done_normalized,
-            done_lengths,
-        ) = done
-        # (batch * K,)
+        # (batch * K,) each hypothesis' last token
         previous = tf.reshape(
             tf.where(
                 t == 0,
                 tf.cast(START_ID, tf.int64),
-                alive_tokens[:, :, tf.maximum(t - 1, 0)],
+                alive.tokens[:, :, tf.maximum(t - 1, 0)],
             ),
             [-1],
         )
-        logits, state, weights = model.decode_step(previous, state, memory)
+        logits, new_state, weights = model.decode_step(previous, state, memory)
         log_probs = tf.nn.log_softmax(tf.cast(logits, tf.float32))
-        vocab = tf.shape(log_probs)[-1]
-        log_probs = tf.reshape(log_probs, [batch, K, vocab])
-        allowed = _allowed(log_probs, t, limits)
-        candidates = tf.reshape(
-            alive_scores[:, :, None] + allowed, [batch, K * vocab]
+        # (batch, K, vocab)
+        log_probs = tf.reshape(log_probs, [batch, K, -1])
+        candidates = _beam_candidates(
+            alive,
+            allowed_log_probs(log_probs, t, limits),
+            tf.reshape(tf.cast(weights, tf.float32), [batch, K, src_len]),
+            t,
+            L,
+            K,
         )
-        # (batch, 2K): enough to find K that go on
-        scores, flat = tf.math.top_k(candidates, k=2 * K)
-        beam, token = flat // vocab, tf.cast(flat % vocab, tf.int64)
-        # The candidates' histories: their parent's tokens and weights, plus
-        # this step.
-        step_weights = tf.reshape(
-            tf.cast(weights, tf.float32), [batch, K, src_len]
-        )
-        at_t = tf.one_hot(t, L, dtype=tf.int64)  # (L,)
-        cand_tokens = (
-            tf.gather(alive_tokens, beam, batch_dims=1)
-            + token[:, :, None] * at_t
-        )
-        cand_weights = (
-            tf.gather(alive_weights, beam, batch_dims=1)
-            + tf.cast(at_t, tf.float32)[None, None, :, None]
-            * tf.gather(step_weights, beam, batch_dims=1)[:, :, None, :]
-        )
-        ended = tf.equal(token, END_ID)
-        valid = scores > _NEG / 2
-        # A candidate that ends joins the finished list only if it ranks among
-        # the K best candidates (as in plain beam search, so that beam_size=1
-        # is exactly greedy decoding).
-        joins = ended & valid & (tf.range(2 * K) < K)[None]
-        normalized = tf.where(
-            joins, scores / length_penalty(t + 1, alpha), _NEG
-        )
-        # (batch, 3K)
-        all_normalized = tf.concat([done_normalized, normalized], 1)
-        best_normalized, keep = tf.math.top_k(all_normalized, k=K)
-        done_tokens = tf.gather(
-            tf.concat([done_tokens, cand_tokens], 1), keep, batch_dims=1
-        )
-        done_weights = tf.gather(
-            tf.concat([done_weights, cand_weights], 1), keep, batch_dims=1
-        )
-        done_scores = tf.gather(
-            tf.concat([done_scores, tf.where(joins, scores, _NEG)], 1),
-            keep,
-            batch_dims=1,
-        )
-        done_lengths = tf.gather(
-            tf.concat([done_lengths, tf.fill([batch, 2 * K], t + 1)], 1),
-            keep,
-            batch_dims=1,
-        )
-        done = (
-            done_tokens,
-            done_weights,
-            done_scores,
-            best_normalized,
-            done_lengths,
-        )
-        # The K best candidates that did not end go on.
-        going_on = tf.where(ended, _NEG, scores)
-        alive_scores, keep = tf.math.top_k(going_on, k=K)
-        # which old beam each new one continues
-        alive_beam = tf.gather(beam, keep, batch_dims=1)
-        alive = (
-            tf.gather(cand_tokens, keep, batch_dims=1),
-            tf.gather(cand_weights, keep, batch_dims=1),
-            alive_scores,
-        )
-        # into the (batch * K) states
-        rows = tf.reshape(tf.range(batch)[:, None] * K + alive_beam, [-1])
-        new_state = [tf.gather(s, rows) for s in state]
+        new_done = _beam_finish(done, candidates, t, alpha, K)
+        new_alive, parents = _beam_go_on(candidates, K)
+        # into the (batch * K) states: the rows of each new hypothesis' parent
+        rows = tf.reshape(tf.range(batch)[:, None] * K + parents, [-1])
+        new_state = [tf.gather(s, rows) for s in new_state]
         # Gathers lose static sizes that tf.while_loop needs to stay the same.
         return (
             t + 1,
-            _same_shapes(alive, alive_in),
-            _same_shapes(done, done_in),
+            _same_shapes(new_alive, alive),
+            _same_shapes(new_done, done),
             _same_shapes(new_state, state),
         )
 
-    alive = (alive_tokens, alive_weights, alive_scores)
-    done = (
-        done_tokens,
-        done_weights,
-        done_scores,
-        done_normalized,
-        done_lengths,
-    )
+    alive, done = _beam_start(batch, K, L, src_len)
     _, _, done, _ = tf.while_loop(
         not_done, step, (tf.constant(0), alive, done, state)
     )
-    return done
+    return tuple(done)
+
+
+def _beam_start(batch, K, L, src_len):
+    """The loop's first alive and finished hypotheses: only beam 0 is real,
+    so that the first step does not pick K copies; nothing has finished."""
+    alive = _Alive(
+        tokens=tf.zeros([batch, K, L], tf.int64),
+        weights=tf.zeros([batch, K, L, src_len]),
+        # (batch, K)
+        scores=tf.tile(
+            tf.concat([[0.0], tf.fill([K - 1], _NEG)], 0)[None], [batch, 1]
+        ),
+    )
+    done = _Done(
+        tokens=tf.zeros([batch, K, L], tf.int64),
+        weights=tf.zeros([batch, K, L, src_len]),
+        scores=tf.fill([batch, K], _NEG),
+        normalized=tf.fill([batch, K], _NEG),
+        lengths=tf.zeros([batch, K], tf.int32),
+    )
+    return alive, done
+
+
+def _beam_candidates(alive, allowed, step_weights, t, L, K):
+    """The 2K best one-token extensions of the alive hypotheses: enough to
+    find K that go on. ``allowed`` ``(batch, K, vocab)``, ``step_weights``
+    ``(batch, K, src_len)``."""
+    batch, vocab = tf.shape(allowed)[0], tf.shape(allowed)[2]
+    flat_scores = tf.reshape(
+        alive.scores[:, :, None] + allowed, [batch, K * vocab]
+    )
+    # (batch, 2K)
+    scores, flat = tf.math.top_k(flat_scores, k=2 * K)
+    beam, token = flat // vocab, tf.cast(flat % vocab, tf.int64)
+    # The candidates' histories: their parent's tokens and weights, plus this
+    # step.
+    at_t = tf.one_hot(t, L, dtype=tf.int64)  # (L,)
+    tokens = (
+        tf.gather(alive.tokens, beam, batch_dims=1) + token[:, :, None] * at_t
+    )
+    weights = (
+        tf.gather(alive.weights, beam, batch_dims=1)
+        + tf.cast(at_t, tf.float32)[None, None, :, None]
+        * tf.gather(step_weights, beam, batch_dims=1)[:, :, None, :]
+    )
+    return _Candidates(tokens, weights, scores, beam, token)
+
+
+def _beam_finish(done, candidates, t, alpha, K):
+    """The K best finished hypotheses after this step.
+
+    A candidate that ends joins the finished list only if it ranks among the
+    K best candidates (as in plain beam search, so that beam_size=1 is
+    exactly greedy decoding)."""
+    batch = tf.shape(candidates.scores)[0]
+    valid = candidates.scores > _NEG / 2
+    joins = (
+        tf.equal(candidates.token, END_ID)
+        & valid
+        & (tf.range(2 * K) < K)[None]
+    )
+    normalized = tf.where(
+        joins, candidates.scores / length_penalty(t + 1, alpha), _NEG
+    )
+    # (batch, 3K) -> the K best
+    best_normalized, keep = tf.math.top_k(
+        tf.concat([done.normalized, normalized], 1), k=K
+    )
+
+    def pick(old, new):
+        return tf.gather(tf.concat([old, new], 1), keep, batch_dims=1)
+
+    return _Done(
+        tokens=pick(done.tokens, candidates.tokens),
+        weights=pick(done.weights, candidates.weights),
+        scores=pick(done.scores, tf.where(joins, candidates.scores, _NEG)),
+        normalized=best_normalized,
+        lengths=pick(done.lengths, tf.fill([batch, 2 * K], t + 1)),
+    )
+
+
+def _beam_go_on(candidates, K):
+    """The K best candidates that did not end, and the alive hypothesis
+    (``(batch, K)`` beam index) each continues."""
+    going_on = tf.where(
+        tf.equal(candidates.token, END_ID), _NEG, candidates.scores
+    )
+    scores, keep = tf.math.top_k(going_on, k=K)
+    alive = _Alive(
+        tokens=tf.gather(candidates.tokens, keep, batch_dims=1),
+        weights=tf.gather(candidates.weights, keep, batch_dims=1),
+        scores=scores,
+    )
+    return alive, tf.gather(candidates.beam, keep, batch_dims=1)
 
 
 def _same_shapes(new, old):
@@ -415,7 +501,10 @@ def _compiled(model, name, builder, *extra_signature):
     return functions[name]
 
 
-def _prepare(source_ids, max_length, ratio, extra):
+def _prepare(model, who, source_ids, max_length, ratio, extra):
+    """Check the arguments every decoder takes; returns the source ids and
+    their limits as tensors."""
+    check_decoding_model(model, who)
     source_ids = np.asarray(source_ids)
     if source_ids.ndim != 2 or source_ids.shape[0] == 0:
         raise ValueError(
@@ -427,11 +516,11 @@ def _prepare(source_ids, max_length, ratio, extra):
 
 
 def greedy_decode(model, source_ids, max_length=None, ratio=2.0, extra=5):
-    """Batched greedy decoding with a
-    :class:`~seq2seq_attention.models.Seq2SeqAttention`.
+    """Batched greedy decoding: the most likely token at every step.
 
     Args:
-        model: the model (``encode`` and ``decode_step`` are used).
+        model: any model of the package
+            (:class:`~seq2seq_attention.protocol.DecodingModel`).
         source_ids: ``(batch, src_len)`` ids, ``[START] ... [END]``, 0-padded.
         max_length, ratio, extra: see :func:`length_limits`.
 
@@ -451,11 +540,13 @@ def greedy_decode(model, source_ids, max_length=None, ratio=2.0, extra=5):
         ... )
         (2, 4, True)
     """
-    source, limits = _prepare(source_ids, max_length, ratio, extra)
+    source, limits = _prepare(
+        model, "greedy_decode", source_ids, max_length, ratio, extra
+    )
     run = _compiled(
         model,
         "greedy",
-        lambda s, limits: _step_loop(model, s, limits, greedy=True),
+        lambda s, limits: step_loop(model, s, limits, greedy=True),
     )
     return _decoded(run(source, limits))
 
@@ -516,7 +607,9 @@ def sample_decode(
         raise ValueError(f"top_p must be in (0, 1] or None; got {top_p!r}.")
     if temperature == 0:
         return greedy_decode(model, source_ids, max_length, ratio, extra)
-    source, limits = _prepare(source_ids, max_length, ratio, extra)
+    source, limits = _prepare(
+        model, "sample_decode", source_ids, max_length, ratio, extra
+    )
 
     def scalar(dtype):
         return tf.TensorSpec([], dtype)
@@ -524,7 +617,7 @@ def sample_decode(
     run = _compiled(
         model,
         "sample",
-        lambda s, limits, temperature, top_k, top_p, seed: _step_loop(
+        lambda s, limits, temperature, top_k, top_p, seed: step_loop(
             model, s, limits, False, temperature, top_k, top_p, seed
         ),
         scalar(tf.float32),
@@ -563,7 +656,8 @@ def beam_search(
     finished one, so the search stops early without changing its result.
 
     Args:
-        model: a :class:`~seq2seq_attention.models.Seq2SeqAttention`.
+        model: any model of the package
+            (:class:`~seq2seq_attention.protocol.DecodingModel`).
         source_ids: ``(batch, src_len)`` ids, ``[START] ... [END]``, 0-padded.
         beam_size: hypotheses kept per sentence; 1 is greedy decoding (with
             ``alpha=0``).
@@ -595,11 +689,13 @@ def beam_search(
         raise ValueError(
             f"alpha (length normalisation) must be >= 0; got {alpha}."
         )
-    source, limits = _prepare(source_ids, max_length, ratio, extra)
+    source, limits = _prepare(
+        model, "beam_search", source_ids, max_length, ratio, extra
+    )
     run = _compiled(
         model,
         ("beam", int(beam_size)),
-        lambda s, limits, alpha: _beam_loop(
+        lambda s, limits, alpha: beam_loop(
             model, s, limits, int(beam_size), alpha
         ),
         tf.TensorSpec([], tf.float32),

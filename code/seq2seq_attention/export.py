@@ -1,7 +1,7 @@
 """Export a translator as a TensorFlow SavedModel: strings in, strings out.
 
-The export holds the model's weights, the source vocabulary (as a lookup
-table) and the target vocabulary, and two compiled signatures:
+The export holds the model's weights, the translator's two tokenizers (their
+lookup tables, in TensorFlow ops) and two compiled signatures:
 
 - ``greedy(texts)``: ``(batch,)`` strings -> ``(batch,)`` translations;
 - ``beam(texts, alpha)``: the same with beam search of width ``beam_size``
@@ -9,11 +9,22 @@ table) and the target vocabulary, and two compiled signatures:
 
 It needs neither this package nor Python code from the course to run: only
 TensorFlow (``tf.saved_model.load``), TF Serving or anything else that reads
-SavedModels. Its text preparation is the vectorizer's own TensorFlow
-standardisation (lower case, spaces around punctuation); the Unicode NFKC
-step of :func:`seq2seq_attention.data.normalize` has no TensorFlow op, so
-inputs with compatibility characters (full-width letters, ligatures) should be
-normalised before they are sent.
+SavedModels. Each step is the one the Python
+:class:`~seq2seq_attention.translator.Translator` takes, in its TensorFlow
+form: the source tokenizer's ``encode_tf`` (which normalizes the text the
+way its ``encode`` does: typographic quotes and no-break spaces for
+subwords), ``[START]``/``[END]`` around the ids, the decoding loops of
+:mod:`seq2seq_attention.decoding` with their length rule, and the target
+tokenizer's ``decode_tf``; a blank input gives ``""``, as in Python.
+
+Works for subword tokenizers
+(:class:`~seq2seq_attention.data.subwords.SubwordTokenizer`, unigram
+models) and word- or character-level ones
+(:class:`~seq2seq_attention.data.tokenizers.VocabularyTokenizer`). For
+word-level sources, the Unicode NFKC step of
+:func:`seq2seq_attention.data.normalize` has no TensorFlow op, so inputs
+with compatibility characters (full-width letters, ligatures) should be
+normalized before they are sent.
 
 Example (not run here: it writes files)::
 
@@ -27,27 +38,15 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
-from . import data
-from .decoding import _beam_loop, _step_loop
-from .special_tokens import END_ID, PAD_ID, START_ID, UNK_ID
+from .data.typography import SPACES
+from .decoding import beam_loop, length_limits, step_loop
+from .special_tokens import END_ID, PAD_ID, START_ID
 
 __all__ = ["export_translator"]
 
-
-def _length_limits(source_ids, ratio=2.0, extra=5):
-    """:func:`seq2seq_attention.decoding.length_limits` in TensorFlow ops."""
-    real = tf.logical_not(
-        tf.logical_or(
-            tf.logical_or(
-                tf.equal(source_ids, PAD_ID), tf.equal(source_ids, START_ID)
-            ),
-            tf.equal(source_ids, END_ID),
-        )
-    )
-    lengths = tf.reduce_sum(tf.cast(real, tf.float32), axis=1)
-    return tf.maximum(
-        tf.cast(tf.math.ceil(ratio * lengths + extra), tf.int32), 1
-    )
+# A text made only of white space (what Python's str.strip() removes): the
+# Translator returns "" for it without running the model.
+_BLANK = "[" + "".join(f"\\x{{{ord(c):04x}}}" for c in SPACES) + "]*"
 
 
 def export_translator(translator, path, beam_size=4):
@@ -55,61 +54,33 @@ def export_translator(translator, path, beam_size=4):
     ``path``.
 
     Args:
-        translator: a :class:`~seq2seq_attention.translator.Translator`.
+        translator: a :class:`~seq2seq_attention.translator.Translator`
+            (any model of the package, any tokenizer level).
         path: the folder to write.
         beam_size: the width of the ``beam`` signature's search.
     """
     model = translator.seq2seq
-    source_vectorizer = data.vectorizer_from_config(translator.source_config)
-    # builds it: only built layers can be exported
-    source_vectorizer(tf.constant([""]))
-    target_vocabulary = tf.constant(translator.target_vocabulary)
-    separator = "" if translator.target_config["level"] == "character" else " "
-
-    def encode(texts):
-        ids = source_vectorizer(texts)  # (batch, None) ragged
-        if not isinstance(ids, tf.RaggedTensor):
-            ids = tf.RaggedTensor.from_tensor(ids, padding=PAD_ID)
-        ids = tf.cast(ids, tf.int64)
-        n = ids.nrows()
-
-        def marker(token):  # (batch, 1): the token on every row
-            return tf.RaggedTensor.from_tensor(
-                tf.fill([n, 1], tf.constant(token, tf.int64))
-            )
-
-        ids = tf.concat([marker(START_ID), ids, marker(END_ID)], axis=1)
-        return ids.to_tensor(default_value=PAD_ID)  # (batch, src_len)
-
-    def detokenize(tokens):  # (batch, steps) ids -> (batch,) strings
-        words = tf.gather(target_vocabulary, tokens)
-        keep = (
-            tokens > END_ID
-            # drop padding, [START], [END] (and the reserved [UNK] stays: id 1
-            # < 3)
-        )
-        keep = tf.logical_or(keep, tf.equal(tokens, UNK_ID))
-        return tf.strings.reduce_join(
-            tf.ragged.boolean_mask(words, keep), axis=1, separator=separator
-        )
+    source, target = translator.source_tokenizer, translator.target_tokenizer
+    # Built once here, eagerly: their tables exist before they are traced.
+    source.encode_tf(tf.constant([""]))
+    target.decode_tf(tf.zeros([1, 1], tf.int64))
 
     def greedy(texts):
-        source = encode(texts)
-        tokens, _, _ = _step_loop(
-            model, source, _length_limits(source), greedy=True
-        )
-        return detokenize(tokens)
+        ids = _source_ids(source, texts)
+        tokens, _, _ = step_loop(model, ids, length_limits(ids), greedy=True)
+        return _texts(texts, target.decode_tf(tokens))
 
     def beam(texts, alpha):
-        source = encode(texts)
-        tokens = _beam_loop(
-            model, source, _length_limits(source), beam_size, alpha
-        )[0]  # (batch, beam, steps)
-        return detokenize(tokens[:, 0])
+        ids = _source_ids(source, texts)
+        # (batch, beam, steps), best first
+        tokens = beam_loop(model, ids, length_limits(ids), beam_size, alpha)[0]
+        return _texts(texts, target.decode_tf(tokens[:, 0]))
 
     archive = keras.export.ExportArchive()
     archive.track(model)
-    archive.track(source_vectorizer)  # its lookup table
+    for tokenizer in (source, target):
+        for resource in tokenizer.tf_resources():  # lookup tables
+            archive.track(resource)
     archive.add_endpoint(
         "greedy", greedy, input_signature=[tf.TensorSpec([None], tf.string)]
     )
@@ -130,3 +101,25 @@ def export_translator(translator, path, beam_size=4):
     finally:
         logger.setLevel(level)
     return path
+
+
+def _source_ids(tokenizer, texts):
+    """``(batch,)`` strings -> ``(batch, src_len)`` int64 ids,
+    ``[START] ... [END]``, 0-padded: ``Translator.encode_sources`` in
+    TensorFlow ops."""
+    ids = tokenizer.encode_tf(texts)  # (batch, None) ragged int64
+    n = ids.nrows()
+
+    def marker(token):  # (batch, 1): the token on every row
+        return tf.RaggedTensor.from_tensor(
+            tf.fill([n, 1], tf.constant(token, tf.int64))
+        )
+
+    ids = tf.concat([marker(START_ID), ids, marker(END_ID)], axis=1)
+    return ids.to_tensor(default_value=PAD_ID)  # (batch, src_len)
+
+
+def _texts(inputs, translations):
+    """``""`` for blank inputs, as ``Translator.translate`` gives."""
+    blank = tf.strings.regex_full_match(inputs, _BLANK)  # (batch,)
+    return tf.where(blank, tf.constant(""), translations)

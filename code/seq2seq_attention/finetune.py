@@ -11,20 +11,24 @@ its weights and trains on the (small) new data with
 - **early stopping on the new domain's validation set**, keeping the best
   weights;
 - a **vocabulary check**: :func:`oov_rate` says how much of the new data the
-  old vocabulary cannot read, and :func:`extend_vocabulary` adds the missing
-  tokens, growing the embedding and output matrices without changing a single
-  old translation;
+  old tokenizer cannot read (its ``unknown_rate``: ``[UNK]`` words, or
+  characters a subword model spells as bytes), and, for word- and
+  character-level vocabularies, :func:`extend_vocabulary` adds the missing
+  tokens, growing the embedding and output matrices without changing a
+  single old translation (a subword tokenizer needs no extension: its bytes
+  spell any text);
 - a **guard against forgetting**: the score on the old domain before and after,
   and :func:`mix_old_data` to replay a fraction of old examples.
 
-Everything is one call::
+Everything is one call, its options in a :class:`FinetuneConfig` (or
+given as keywords)::
 
     result = finetune(
         translator,
         new_train,
         new_validation,
+        FinetuneConfig(freeze_parts=["encoder"]),
         old_pairs=old_test,
-        freeze=["encoder"],
     )
     result.report["new_after"], result.report["old_after"]
 
@@ -47,13 +51,15 @@ import keras
 import numpy as np
 
 from . import data, runs, training
-from .metrics import evaluate_translator
+from .data.tokenizers import VocabularyTokenizer, train_tokenizer
+from .evaluation import evaluate_translator
 from .models import Seq2SeqAttention
 from .special_tokens import END, START, UNK, UNK_ID
 from .translator import Translator
 
 __all__ = [
     "PARTS",
+    "FinetuneConfig",
     "FinetuneResult",
     "copy_translator",
     "extend_vocabulary",
@@ -102,19 +108,15 @@ def parts_of(model):
             f"got {type(model).__name__}."
         )
     decoder = model.decoder
-    if model.decoder_style == "luong":
-        attention, cell = decoder.attention, decoder.rnn
-    # Bahdanau: attention and the recurrent cell live inside the decoder cell
-    else:
-        attention, cell = (
-            decoder.decoder_cell.attention,
-            decoder.decoder_cell.rnn_cell,
-        )
     return {
         "embeddings": [model.encoder.embedding, decoder.embedding],
         "encoder": [model.encoder.rnn],
-        "attention": [attention],
-        "decoder": [cell, decoder.combine, decoder.output_layer],
+        "attention": [decoder.attention_layer],
+        "decoder": [
+            decoder.recurrent_layer,
+            decoder.combine,
+            decoder.output_layer,
+        ],
     }
 
 
@@ -191,28 +193,36 @@ def parameter_counts(model):
 # -- Vocabulary ---------------------------------------------------------------
 
 
-def _texts_for(config, texts):
-    """Texts as the translator feeds them to its vectorizer (word level:
-    normalised)."""
-    return [
-        data.normalize(t) if config["level"] == "word" else t for t in texts
-    ]
+def _tokenizer_of(translator, side):
+    if side not in ("source", "target"):
+        raise ValueError(f"side must be 'source' or 'target'; got {side!r}.")
+    return (
+        translator.source_tokenizer
+        if side == "source"
+        else translator.target_tokenizer
+    )
 
 
-def _prepared_pairs(translator, pairs):
-    """Pairs as ``translator``'s vectorizers read them (word level:
-    normalised)."""
-    sources = _texts_for(translator.source_config, [s for s, _ in pairs])
-    targets = _texts_for(translator.target_config, [t for _, t in pairs])
-    return list(zip(sources, targets))
+def _refuse_subwords(translator, what):
+    """A subword tokenizer has no missing tokens to add: its pieces and
+    bytes spell any text."""
+    for side in ("source", "target"):
+        if _tokenizer_of(translator, side).level == "subword":
+            raise ValueError(
+                f"{what} works on word- and character-level vocabularies; "
+                f"this translator's {side} tokenizer is subword, which "
+                "spells any text with its pieces and bytes (nothing is out "
+                "of vocabulary): fine-tune without extending it."
+            )
 
 
-def _token_counts(config, texts):
-    """Counts of the tokens of ``texts`` as ``config``'s vectorizer splits
-    them."""
-    texts = _texts_for(config, texts)
+def _token_counts(tokenizer, texts):
+    """Counts of the tokens of ``texts`` as a word- or character-level
+    ``tokenizer`` splits them."""
+    texts = [tokenizer.normalize(t) for t in texts]
     if not texts:
         return Counter()
+    config = tokenizer.get_config()
     # A throwaway vectorizer over the texts themselves splits and standardises
     # exactly as the translator's does; its ids, counted, give token counts.
     reader = data.make_vectorizer(
@@ -229,19 +239,10 @@ def _token_counts(config, texts):
     )
 
 
-def _config_of(translator, side):
-    if side not in ("source", "target"):
-        raise ValueError(f"side must be 'source' or 'target'; got {side!r}.")
-    return (
-        translator.source_config
-        if side == "source"
-        else translator.target_config
-    )
-
-
 def oov_rate(translator, texts, side="source"):
-    """The fraction of the tokens of ``texts`` that ``translator``'s vocabulary
-    does not have (they would be read as ``[UNK]``).
+    """The fraction of ``texts`` that ``translator``'s tokenizer cannot read:
+    its ``unknown_rate`` (word and character level: the share of tokens read
+    as ``[UNK]``; subword: the share of characters spelled as bytes).
 
     Example:
         >>> src = data.make_vectorizer(["go .", "run !"])
@@ -254,20 +255,16 @@ def oov_rate(translator, texts, side="source"):
         ... )  # 'home' is the only unknown of 5 tokens
         0.2
     """
-    config = _config_of(translator, side)
-    counts = _token_counts(config, texts)
-    total = sum(counts.values())
-    if total == 0:
-        return 0.0
-    known = set(config["vocabulary"])
-    return sum(n for token, n in counts.items() if token not in known) / total
+    return _tokenizer_of(translator, side).unknown_rate(list(texts))
 
 
 def unknown_tokens(
     translator, texts, side="source", min_count=1, max_tokens=None
 ):
     """The tokens of ``texts`` missing from the vocabulary, most frequent first
-    (ties alphabetical), that occur at least ``min_count`` times.
+    (ties alphabetical), that occur at least ``min_count`` times (word- and
+    character-level vocabularies; a subword tokenizer is refused: it has no
+    missing tokens).
 
     Example:
         >>> src = data.make_vectorizer(["3/4"], level="character")
@@ -280,9 +277,11 @@ def unknown_tokens(
         ... )
         [' ', 'o', 's']
     """
-    config = _config_of(translator, side)
-    known = set(config["vocabulary"])
-    counts = _token_counts(config, texts)
+    tokenizer = _tokenizer_of(translator, side)
+    if tokenizer.level == "subword":
+        _refuse_subwords(translator, "unknown_tokens")
+    known = set(tokenizer.get_config()["vocabulary"])
+    counts = _token_counts(tokenizer, texts)
     tokens = sorted(
         (t for t, n in counts.items() if n >= min_count and t not in known),
         key=lambda t: (-counts[t], t),
@@ -328,6 +327,9 @@ def extend_vocabulary(translator, source_tokens=(), target_tokens=()):
 
     Fine-tuning then teaches the new rows their own meaning.
 
+    Word- and character-level vocabularies only: a subword tokenizer is
+    refused with a one-line message (its bytes spell any text already).
+
     Args:
         translator: the :class:`Translator` to extend (it is not modified).
         source_tokens, target_tokens: tokens to add (ones already there are
@@ -354,6 +356,7 @@ def extend_vocabulary(translator, source_tokens=(), target_tokens=()):
         ... )
         (['go', 'home'], 7, 7)
     """
+    _refuse_subwords(translator, "extend_vocabulary")
     old = translator.seq2seq
     add_source = [
         t
@@ -571,68 +574,132 @@ def _claim_run_dir(run_dir, settings):
         )
 
 
+@dataclasses.dataclass(frozen=True)
+class FinetuneConfig:
+    """How :func:`finetune` trains: every option but the data and the folder.
+
+    Attributes:
+        freeze_parts: parts of :data:`PARTS` to keep fixed (a list, or a
+            comma-separated string).
+        learning_rate, schedule, warmup_epochs: Adam's peak rate,
+            ``"cosine"`` or ``"constant"``, and the warm-up length (see
+            :func:`learning_rate_schedule`).
+        epochs, batch_size, patience: the most epochs; batch size; epochs
+            without validation improvement before stopping.
+        extend: add the new data's unknown tokens (seen ``min_count`` times
+            or more in the training pairs) to the vocabularies first
+            (:func:`extend_vocabulary`; word and character level only).
+        mix_old: the share of old examples replayed in the fine-tuning set
+            (:func:`mix_old_data`; needs ``old_train_pairs``).
+        metric: ``"exact"`` (exact match) or ``"bleu"`` for the before/after
+            scores; ``eval_limit``: most sentences scored per evaluation.
+        seed: seeds shuffling, mixing and dropout.
+        verbose: Keras verbosity (2: one line per epoch; 0: silent).
+        max_oov: refuse data whose source OOV rate (:func:`oov_rate`) is
+            above this: it is probably in the wrong direction or another
+            tokenization level.
+
+    Example:
+        >>> FinetuneConfig(freeze_parts="encoder,embeddings").freeze_parts
+        ('encoder', 'embeddings')
+        >>> FinetuneConfig(metric="rouge")
+        Traceback (most recent call last):
+            ...
+        ValueError: metric must be 'exact' or 'bleu'; got 'rouge'.
+    """
+
+    freeze_parts: tuple = ()
+    learning_rate: float = 3e-4
+    schedule: str = "cosine"
+    warmup_epochs: int = 1
+    epochs: int = 20
+    batch_size: int = 32
+    patience: int = 4
+    extend: bool = False
+    min_count: int = 2
+    mix_old: float = 0.0
+    metric: str = "exact"
+    eval_limit: int = 1000
+    seed: int = 0
+    verbose: int = 2
+    max_oov: float = 0.5
+
+    def __post_init__(self):
+        parts = tuple(_check_parts(self.freeze_parts))
+        object.__setattr__(self, "freeze_parts", parts)
+        if self.metric not in ("exact", "bleu"):
+            raise ValueError(
+                f"metric must be 'exact' or 'bleu'; got {self.metric!r}."
+            )
+        if self.extend:
+            clash = [p for p in ("embeddings", "decoder") if p in parts]
+            if clash:
+                raise ValueError(
+                    "extend=True adds embedding rows and output columns "
+                    f"that must learn, but {clash} would be frozen: freeze "
+                    "fewer parts, or do not extend the vocabulary."
+                )
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(FinetuneConfig))
+
+
+def _config_from(config, options):
+    """``config`` (a :class:`FinetuneConfig` or ``None``) with the keyword
+    ``options`` of the older ``finetune(..., epochs=3)`` calls applied."""
+    unknown = sorted(set(options) - set(_FIELDS))
+    if unknown:
+        raise TypeError(
+            f"finetune() got unknown options {unknown}; the options are "
+            f"the fields of FinetuneConfig: {list(_FIELDS)}."
+        )
+    if config is None:
+        return FinetuneConfig(**options)
+    if not isinstance(config, FinetuneConfig):
+        raise TypeError(
+            "finetune()'s fourth argument is a FinetuneConfig; got "
+            f"{type(config).__name__}."
+        )
+    return dataclasses.replace(config, **options)
+
+
 def finetune(
     translator,
     train_pairs,
     validation_pairs,
+    config=None,
     *,
     old_pairs=None,
-    freeze_parts=(),
-    learning_rate=3e-4,
-    schedule="cosine",
-    warmup_epochs=1,
-    epochs=20,
-    batch_size=32,
-    patience=4,
-    extend=False,
-    min_count=2,
     old_train_pairs=None,
-    mix_old=0.0,
-    metric="exact",
-    eval_limit=1000,
     run_dir=None,
-    seed=0,
-    verbose=2,
-    max_oov=0.5,
     keep_backup=False,
+    **options,
 ):
     """Fine-tune a copy of ``translator`` on new pairs.
 
     Args:
-        translator: the pretrained :class:`Translator` (left unchanged).
+        translator: the pretrained :class:`Translator` (left unchanged), of
+            any tokenizer level.
         train_pairs, validation_pairs: the new domain's ``(source, target)``
-            pairs; early stopping and the kept weights follow the validation
-            loss.
-        old_pairs: held-out pairs of the old domain, scored before and after to
-            measure forgetting (optional).
-        freeze_parts: parts of :data:`PARTS` to keep fixed.
-        learning_rate, schedule, warmup_epochs: Adam's peak rate, ``"cosine"``
-            or ``"constant"``, and the warm-up length (see
-            :func:`learning_rate_schedule`).
-        epochs, batch_size, patience: the most epochs; batch size; epochs
-            without validation improvement before stopping.
-        extend: add the new data's unknown tokens (seen ``min_count`` times or
-            more in ``train_pairs``) to the vocabularies first
-            (:func:`extend_vocabulary`).
-        old_train_pairs, mix_old: replay old examples; ``mix_old`` is their
-            share of the fine-tuning set (:func:`mix_old_data`).
-        metric: ``"exact"`` (exact match) or ``"bleu"`` for the before/after
-            scores.
-        eval_limit: most sentences scored per evaluation.
-        run_dir: run folder (checkpoints, resumable backup, TensorBoard logs);
-            a temporary folder if None. A folder used by a run with other
-            settings is refused.
-        seed: seeds shuffling, mixing and dropout.
-        verbose: 2 one line per epoch, 1 a bar on a terminal, 0 silent
-            (see :func:`seq2seq_attention.training.train`).
-        max_oov: refuse data whose source OOV rate is above this: it is
-            probably in the wrong direction or another tokenisation level.
+            pairs, as written (the translator's tokenizers normalize them);
+            early stopping and the kept weights follow the validation loss.
+        config: a :class:`FinetuneConfig`; ``None``: its defaults.
+        old_pairs: held-out pairs of the old domain, scored before and after
+            to measure forgetting (optional).
+        old_train_pairs: old examples to replay (``config.mix_old``).
+        run_dir: run folder (checkpoints, resumable backup, TensorBoard
+            logs); a temporary folder if None. A folder used by a run with
+            other settings is refused.
         keep_backup: keep the run folder's backup when training ends (see
             :func:`seq2seq_attention.training.train`).
+        options: fields of :class:`FinetuneConfig` as keywords
+            (``finetune(t, train, val, epochs=3)``, as before the config
+            existed); they override ``config``.
 
     Returns:
         a :class:`FinetuneResult`.
     """
+    config = _config_from(config, options)
     if not isinstance(translator, Translator):
         raise TypeError(
             "finetune needs a Translator (a translator.keras file loaded "
@@ -645,12 +712,49 @@ def finetune(
             "finetune needs training and validation pairs; got "
             f"{len(train_pairs)} and {len(validation_pairs)}."
         )
-    freeze_parts = _check_parts(freeze_parts)
-    if metric not in ("exact", "bleu"):
-        raise ValueError(f"metric must be 'exact' or 'bleu'; got {metric!r}.")
+    if config.extend:
+        _refuse_subwords(translator, "extend=True")
     start = time.perf_counter()
-    keras.utils.set_random_seed(seed)
+    keras.utils.set_random_seed(config.seed)
+    report = _oov_report(translator, train_pairs, validation_pairs)
+    _check_oov(translator, report, config.max_oov)
+    report |= _scores(
+        translator, validation_pairs, old_pairs, config, "before"
+    )
+    model_translator = _starting_point(translator, train_pairs, config, report)
+    fit_pairs = mix_old_data(
+        train_pairs, old_train_pairs or [], config.mix_old, config.seed
+    )
+    report["frozen"] = list(config.freeze_parts)
+    report["parameters"] = freeze(model_translator, config.freeze_parts)
+    run_dir = (
+        Path(run_dir)
+        if run_dir is not None
+        else Path(tempfile.mkdtemp(prefix="finetune-"))
+    )
+    _claim_run_dir(run_dir, _settings(translator, fit_pairs, config))
+    history = _fit(
+        model_translator,
+        fit_pairs,
+        validation_pairs,
+        config,
+        run_dir,
+        keep_backup,
+    )
+    # A fresh, uncompiled copy: an ordinary, fully trainable translator whose
+    # .keras file carries no optimizer state from the fine-tuning run.
+    model_translator = copy_translator(model_translator)
+    report["epochs_run"] = len(history.history["loss"])
+    report["best_epoch"] = int(np.argmin(history.history["val_loss"])) + 1
+    report |= _scores(
+        model_translator, validation_pairs, old_pairs, config, "after"
+    )
+    report["seconds"] = round(time.perf_counter() - start, 1)
+    return FinetuneResult(model_translator, history, report)
 
+
+def _oov_report(translator, train_pairs, validation_pairs):
+    """The report's first entries: sizes and OOV rates."""
     report = {
         "train_pairs": len(train_pairs),
         "validation_pairs": len(validation_pairs),
@@ -659,130 +763,141 @@ def finetune(
         report[f"{side}_oov"] = oov_rate(
             translator, [p[index] for p in train_pairs], side
         )
+    return report
+
+
+def _check_oov(translator, report, max_oov):
+    """Refuse new data the translator mostly cannot read."""
     if report["source_oov"] > max_oov:
         raise ValueError(
-            f"{report['source_oov']:.0%} of the new sources' tokens are not "
-            "in the model's vocabulary (more than "
+            f"{report['source_oov']:.0%} of the new sources are not in the "
+            "model's vocabulary (more than "
             f"max_oov={max_oov:.0%}). Is the data in the other direction "
             "(swap the columns), or tokenised at another level than the "
             f"model's ({translator.source_config['level']})? Raise "
             "max_oov to go on anyway."
         )
-    report["new_before"] = _score(
-        translator, validation_pairs, metric, eval_limit
-    )
+
+
+def _scores(translator, validation_pairs, old_pairs, config, when):
+    """``new_<when>`` (and ``old_<when>``) scores of ``translator``."""
+    scores = {
+        f"new_{when}": _score(
+            translator, validation_pairs, config.metric, config.eval_limit
+        )
+    }
     if old_pairs is not None:
-        report["old_before"] = _score(
-            translator, old_pairs, metric, eval_limit
+        scores[f"old_{when}"] = _score(
+            translator, old_pairs, config.metric, config.eval_limit
         )
+    return scores
 
-    model_translator = copy_translator(translator)
+
+def _starting_point(translator, train_pairs, config, report):
+    """The copy of ``translator`` to train (its vocabularies extended if
+    ``config.extend``), noting in ``report`` what was added."""
     report["added_source_tokens"], report["added_target_tokens"] = [], []
-    if extend:
-        clash = [p for p in ("embeddings", "decoder") if p in freeze_parts]
-        if clash:
-            raise ValueError(
-                "extend=True adds embedding rows and output columns that "
-                f"must learn, but {clash} would be frozen: freeze fewer "
-                "parts, or do not extend the vocabulary."
-            )
-        sources, targets = (
-            [p[0] for p in train_pairs],
-            [p[1] for p in train_pairs],
-        )
-        report["added_source_tokens"] = unknown_tokens(
-            translator, sources, "source", min_count
-        )
-        report["added_target_tokens"] = unknown_tokens(
-            translator, targets, "target", min_count
-        )
-        model_translator = extend_vocabulary(
-            translator,
-            report["added_source_tokens"],
-            report["added_target_tokens"],
-        )
+    if not config.extend:
+        return copy_translator(translator)
+    report["added_source_tokens"] = unknown_tokens(
+        translator, [p[0] for p in train_pairs], "source", config.min_count
+    )
+    report["added_target_tokens"] = unknown_tokens(
+        translator, [p[1] for p in train_pairs], "target", config.min_count
+    )
+    return extend_vocabulary(
+        translator,
+        report["added_source_tokens"],
+        report["added_target_tokens"],
+    )
 
-    fit_pairs = mix_old_data(train_pairs, old_train_pairs or [], mix_old, seed)
-    source_vectorizer = data.vectorizer_from_config(
-        model_translator.source_config
+
+def _settings(translator, fit_pairs, config):
+    """What :func:`_claim_run_dir` records (the keys of earlier runs)."""
+    return {
+        "pretrained": _fingerprint(translator),
+        "data": hashlib.sha256(repr(fit_pairs).encode()).hexdigest()[:16],
+        "freeze": sorted(config.freeze_parts),
+        "learning_rate": config.learning_rate,
+        "schedule": config.schedule,
+        "epochs": config.epochs,
+        "batch_size": config.batch_size,
+        "extend": config.extend,
+        "min_count": config.min_count,
+        "mix_old": config.mix_old,
+        "seed": config.seed,
+    }
+
+
+def _datasets(translator, train_pairs, validation_pairs, batch_size, seed):
+    """Training (shuffled) and validation datasets through ``translator``'s
+    own tokenizers (which normalize the raw text themselves)."""
+    source, target = translator.source_tokenizer, translator.target_tokenizer
+    return (
+        data.make_dataset(
+            train_pairs, source, target, batch_size=batch_size, seed=seed
+        ),
+        data.make_dataset(
+            validation_pairs,
+            source,
+            target,
+            batch_size=batch_size,
+            shuffle=False,
+        ),
     )
-    target_vectorizer = data.vectorizer_from_config(
-        model_translator.target_config
+
+
+def _fit(
+    translator, fit_pairs, validation_pairs, config, run_dir, keep_backup
+):
+    """Train ``translator``'s model in place; keep the best epoch's weights
+    (new-domain validation loss) and unfreeze it."""
+    train_data, validation_data = _datasets(
+        translator,
+        fit_pairs,
+        validation_pairs,
+        config.batch_size,
+        config.seed,
     )
-    train_data = data.make_dataset(
-        _prepared_pairs(model_translator, fit_pairs),
-        source_vectorizer,
-        target_vectorizer,
-        batch_size=batch_size,
-        seed=seed,
-    )
-    validation_data = data.make_dataset(
-        _prepared_pairs(model_translator, validation_pairs),
-        source_vectorizer,
-        target_vectorizer,
-        batch_size=batch_size,
-        shuffle=False,
-    )
-    steps = math.ceil(len(fit_pairs) / batch_size)
-    warmup = min(warmup_epochs * steps, max(epochs * steps - 1, 0))
+    steps = math.ceil(len(fit_pairs) / config.batch_size)
+    total = config.epochs * steps
+    warmup = min(config.warmup_epochs * steps, max(total - 1, 0))
     rate = learning_rate_schedule(
-        learning_rate, epochs * steps, warmup, schedule
+        config.learning_rate, total, warmup, config.schedule
     )
-
-    model = model_translator.seq2seq
-    report["frozen"] = freeze_parts
-    report["parameters"] = freeze(model, freeze_parts)
-    run_dir = (
-        Path(run_dir)
-        if run_dir is not None
-        else Path(tempfile.mkdtemp(prefix="finetune-"))
-    )
-    _claim_run_dir(
-        run_dir,
-        {
-            "pretrained": _fingerprint(translator),
-            "data": hashlib.sha256(repr(fit_pairs).encode()).hexdigest()[:16],
-            "freeze": sorted(freeze_parts),
-            "learning_rate": learning_rate,
-            "schedule": schedule,
-            "epochs": epochs,
-            "batch_size": batch_size,
-            "extend": extend,
-            "min_count": min_count,
-            "mix_old": mix_old,
-            "seed": seed,
-        },
-    )
+    model = translator.seq2seq
     _, history = training.train(
         lambda: model,
         train_data,
         validation_data,
-        epochs=epochs,
+        epochs=config.epochs,
         run_dir=run_dir,
         learning_rate=rate,
-        patience=patience,
-        verbose=verbose,
+        patience=config.patience,
+        verbose=config.verbose,
         keep_backup=keep_backup,
     )
-    # best new-domain validation loss
     best = keras.saving.load_model(run_dir / "best.keras", compile=False)
     model.set_weights(best.get_weights())
     freeze(model, [])
-    # A fresh, uncompiled copy: an ordinary, fully trainable translator whose
-    # .keras file carries no optimizer state from the fine-tuning run.
-    model_translator = copy_translator(model_translator)
+    return history
 
-    report["epochs_run"] = len(history.history["loss"])
-    report["best_epoch"] = int(np.argmin(history.history["val_loss"])) + 1
-    report["new_after"] = _score(
-        model_translator, validation_pairs, metric, eval_limit
-    )
-    if old_pairs is not None:
-        report["old_after"] = _score(
-            model_translator, old_pairs, metric, eval_limit
+
+def _fresh_tokenizer(like, texts):
+    """A tokenizer of ``like``'s level built from ``texts`` alone (subword:
+    ``like``'s vocabulary size; words and characters: every token, with
+    ``like``'s standardization)."""
+    if like.level == "subword":
+        return train_tokenizer(
+            texts, level="subword", vocab_size=like.vocabulary_size()
         )
-    report["seconds"] = round(time.perf_counter() - start, 1)
-    return FinetuneResult(model_translator, history, report)
+    config = like.get_config()
+    vectorizer = data.make_vectorizer(
+        [like.normalize(t) for t in texts],
+        level=config["level"],
+        standardize=config["standardize"],
+    )
+    return VocabularyTokenizer(data.vectorizer_config(vectorizer))
 
 
 def train_from_scratch(
@@ -799,8 +914,9 @@ def train_from_scratch(
     verbose=2,
 ):
     """The baseline fine-tuning must beat: a new model with ``like``'s
-    architecture (sizes, decoder, attention, cell) and a vocabulary built from
-    ``train_pairs`` alone, trained on them from random weights.
+    architecture (sizes, decoder, attention, cell) and tokenizers of the same
+    level built from ``train_pairs`` alone, trained on them from random
+    weights.
 
     Returns:
         ``(translator, history)``, with the weights of the best validation
@@ -825,47 +941,27 @@ def train_from_scratch(
             "train_from_scratch needs training and validation pairs."
         )
     keras.utils.set_random_seed(seed)
-    level, standardize = (
-        like.source_config["level"],
-        like.source_config["standardize"],
+    source = _fresh_tokenizer(
+        like.source_tokenizer, [s for s, _ in train_pairs]
     )
-    train_pairs, validation_pairs = (
-        _prepared_pairs(like, train_pairs),
-        _prepared_pairs(like, validation_pairs),
-    )
-    source_vectorizer = data.make_vectorizer(
-        [s for s, _ in train_pairs], level=level, standardize=standardize
-    )
-    target_vectorizer = data.make_vectorizer(
-        [t for _, t in train_pairs],
-        level=like.target_config["level"],
-        standardize=like.target_config["standardize"],
+    target = _fresh_tokenizer(
+        like.target_tokenizer, [t for _, t in train_pairs]
     )
     config = like.seq2seq.get_config() | {
-        "source_vocab_size": source_vectorizer.vocabulary_size(),
-        "target_vocab_size": target_vectorizer.vocabulary_size(),
+        "source_vocab_size": source.vocabulary_size(),
+        "target_vocab_size": target.vocabulary_size(),
     }
     config.pop("name", None)
-    train_data = data.make_dataset(
-        train_pairs,
-        source_vectorizer,
-        target_vectorizer,
-        batch_size=batch_size,
-        seed=seed,
-    )
-    validation_data = data.make_dataset(
-        validation_pairs,
-        source_vectorizer,
-        target_vectorizer,
-        batch_size=batch_size,
-        shuffle=False,
+    shell = Translator(Seq2SeqAttention.from_config(config), source, target)
+    train_data, validation_data = _datasets(
+        shell, train_pairs, validation_pairs, batch_size, seed
     )
     run_dir = (
         Path(run_dir)
         if run_dir is not None
         else Path(tempfile.mkdtemp(prefix="scratch-"))
     )
-    model, history = training.train(
+    _, history = training.train(
         lambda: Seq2SeqAttention.from_config(config),
         train_data,
         validation_data,
@@ -878,4 +974,4 @@ def train_from_scratch(
     )
     # uncompiled: no optimizer state
     best = keras.saving.load_model(run_dir / "best.keras", compile=False)
-    return Translator(best, source_vectorizer, target_vectorizer), history
+    return Translator(best, source, target), history

@@ -29,6 +29,7 @@ import keras
 from keras import ops
 
 from .attention import ATTENTION_SCORES, get_attention
+from .checks import check_choice, check_positive
 
 __all__ = [
     "Encoder",
@@ -41,21 +42,6 @@ __all__ = [
 _PACKAGE = "seq2seq_attention"
 _CELLS = {"gru": keras.layers.GRU, "lstm": keras.layers.LSTM}
 _STEP_CELLS = {"gru": keras.layers.GRUCell, "lstm": keras.layers.LSTMCell}
-
-
-def _check_choice(what, value, choices):
-    if value not in choices:
-        raise ValueError(
-            f"{what} must be one of {sorted(choices)}; got {value!r}."
-        )
-
-
-def _check_positive(**values):
-    for name, value in values.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ValueError(
-                f"{name} must be a positive integer; got {value!r}."
-            )
 
 
 def _embed_step(embedding, token_ids):
@@ -105,10 +91,12 @@ class Encoder(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        _check_positive(
-            vocab_size=vocab_size, embedding_dim=embedding_dim, units=units
+        check_positive(
+            vocab_size=vocab_size,
+            embedding_dim=embedding_dim,
+            units=units,
         )
-        _check_choice("cell", cell, _CELLS)
+        check_choice("cell", cell, _CELLS)
         self.vocab_size, self.embedding_dim, self.units = (
             vocab_size,
             embedding_dim,
@@ -167,7 +155,6 @@ class Encoder(keras.layers.Layer):
             cell=self.cell,
             bidirectional=self.bidirectional,
             dropout=self.dropout,
-            combine=self.combine,
         )
 
 
@@ -208,7 +195,7 @@ class OutputHead(keras.layers.Layer):
         self, units, vocab_size, combine="layer_norm", dropout=0.0, **kwargs
     ):
         super().__init__(**kwargs)
-        _check_choice("combine", combine, COMBINES)
+        check_choice("combine", combine, COMBINES)
         self.units, self.vocab_size = units, vocab_size
         self.combine_kind, self.dropout_rate = combine, dropout
         if combine == "tanh":  # W_c
@@ -294,11 +281,13 @@ class LuongDecoder(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        _check_positive(
-            vocab_size=vocab_size, embedding_dim=embedding_dim, units=units
+        check_positive(
+            vocab_size=vocab_size,
+            embedding_dim=embedding_dim,
+            units=units,
         )
-        _check_choice("cell", cell, _CELLS)
-        _check_choice("attention", attention, ATTENTION_SCORES)
+        check_choice("cell", cell, _CELLS)
+        check_choice("attention", attention, ATTENTION_SCORES)
         self.vocab_size, self.embedding_dim, self.units = (
             vocab_size,
             embedding_dim,
@@ -371,6 +360,16 @@ class LuongDecoder(keras.layers.Layer):
         logits = self.head(outputs, context, training=training)
         return logits, weights, state
 
+    @property
+    def attention_layer(self):
+        """The attention layer (each decoder names it the same way)."""
+        return self.attention
+
+    @property
+    def recurrent_layer(self):
+        """The recurrent layer: a ``keras.layers.GRU`` or ``LSTM``."""
+        return self.rnn
+
     def step(
         self,
         previous_ids,
@@ -424,8 +423,8 @@ class BahdanauDecoderCell(keras.layers.Layer):
 
     def __init__(self, units, attention="additive", cell="gru", **kwargs):
         super().__init__(**kwargs)
-        _check_positive(units=units)
-        _check_choice("cell", cell, _STEP_CELLS)
+        check_positive(units=units)
+        check_choice("cell", cell, _STEP_CELLS)
         self.units, self.attention_score, self.cell = units, attention, cell
         # No dropout inside: keras.layers.RNN resets the dropout masks of the
         # cell it is given, not of a cell nested in it, so a nested cell's
@@ -539,10 +538,12 @@ class BahdanauDecoder(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        _check_positive(
-            vocab_size=vocab_size, embedding_dim=embedding_dim, units=units
+        check_positive(
+            vocab_size=vocab_size,
+            embedding_dim=embedding_dim,
+            units=units,
         )
-        _check_choice("attention", attention, ATTENTION_SCORES)
+        check_choice("attention", attention, ATTENTION_SCORES)
         self.vocab_size, self.embedding_dim, self.units = (
             vocab_size,
             embedding_dim,
@@ -616,6 +617,17 @@ class BahdanauDecoder(keras.layers.Layer):
             training=training,
         )
         return self._logits(outputs, training), None, state
+
+    @property
+    def attention_layer(self):
+        """The attention layer, inside the decoder cell."""
+        return self.decoder_cell.attention
+
+    @property
+    def recurrent_layer(self):
+        """The recurrent cell inside the decoder cell (a ``GRUCell`` or
+        ``LSTMCell``; ``self.rnn`` also holds the attention)."""
+        return self.decoder_cell.rnn_cell
 
     def step(
         self,
@@ -707,7 +719,7 @@ class Seq2SeqAttention(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        _check_choice("decoder", decoder, _DECODERS)
+        check_choice("decoder", decoder, _DECODERS)
         self.combine = combine
         self.source_vocab_size, self.target_vocab_size = (
             source_vocab_size,
@@ -781,21 +793,20 @@ class Seq2SeqAttention(keras.Model):
             weights = ops.stack(step_weights, axis=1)
         return logits, weights
 
-    def encode(self, source_ids):
-        """Encode once for step-by-step decoding. Returns a dict with the
-        encoder ``states`` ``(batch, src_len, units)``, the source ``mask``,
-        the attention's ``projected_keys`` and the decoder's initial
-        ``state``."""
+    def encode(self, source_ids, max_steps=None):
+        """Encode once for step-by-step decoding
+        (:class:`~seq2seq_attention.protocol.DecodingModel`). Returns a dict
+        with the encoder ``states`` ``(batch, src_len, units)``, the source
+        ``mask``, the attention's ``projected_keys`` and the decoder's initial
+        ``state`` (``[h]`` or ``[h, c]``, each ``(batch, units)``).
+        ``max_steps`` is not needed: the RNN's state has a fixed size."""
         states, final, mask = self.encoder(source_ids, training=False)
-        attention = (
-            self.decoder.attention
-            if self.decoder_style == "luong"
-            else self.decoder.decoder_cell.attention
-        )
         return {
             "states": states,
             "mask": mask,
-            "projected_keys": attention.project_keys(states),
+            "projected_keys": self.decoder.attention_layer.project_keys(
+                states
+            ),
             "state": final,
         }
 

@@ -3,22 +3,28 @@
 :class:`BigramModel` stands in for a
 :class:`~seq2seq_attention.models.Seq2SeqAttention` wherever decoding needs one
 (:func:`~seq2seq_attention.decoding.greedy_decode`,
-:func:`~seq2seq_attention.decoding.beam_search`, ...): it has the same
-``encode`` / ``decode_step`` interface, but its next-token distribution comes
-from a small table that you write by hand, so every step of a search can be
-followed with pencil and paper. The core-concepts chapter uses it to show
-greedy decoding choosing a worse sentence than beam search.
+:func:`~seq2seq_attention.decoding.beam_search`, the
+:class:`~seq2seq_attention.translator.Translator`, ...): it speaks the same
+decoding protocol (:class:`~seq2seq_attention.protocol.DecodingModel`), but
+its next-token distribution comes from a small table that you write by hand,
+so every step of a search can be followed with pencil and paper. The
+core-concepts chapter uses it to show greedy decoding choosing a worse
+sentence than beam search.
 """
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import tensorflow as tf
+
+from .special_tokens import PAD_ID
 
 __all__ = ["BigramModel"]
 
 
-class BigramModel:
+@keras.saving.register_keras_serializable(package="seq2seq_attention")
+class BigramModel(keras.Model):
     """A "model" whose next token depends only on the previous one, through a
     table.
 
@@ -28,6 +34,10 @@ class BigramModel:
     ``log(probs[previous])`` (zeros become ``log(floor)``, a finite number).
     Its "attention weights" are uniform over the real source positions: the toy
     has no attention, but the decoders return weights, so it provides some.
+    It is a ``keras.Model`` without weights: ``model((source_ids,
+    target_in_ids))`` gives the teacher-forced logits, and it saves to a
+    ``.keras`` file, alone or in a ``Translator``. Its source and target
+    vocabularies both have ``vocab`` ids.
 
     Args:
         probs: ``(vocab, vocab)`` array of next-token probabilities; each row
@@ -47,7 +57,8 @@ class BigramModel:
         [4, 3]
     """
 
-    def __init__(self, probs, floor=1e-9):
+    def __init__(self, probs, floor=1e-9, **kwargs):
+        super().__init__(**kwargs)
         probs = np.asarray(probs, dtype=np.float64)
         if probs.ndim != 2 or probs.shape[0] != probs.shape[1]:
             raise ValueError(
@@ -66,25 +77,43 @@ class BigramModel:
             )
         if not 0 < floor < 1:
             raise ValueError(f"floor must be in (0, 1); got {floor}.")
-        self.probs = probs
+        self.probs, self.floor = probs, floor
         # (vocab, vocab)
         self.log_probs = tf.constant(
             np.log(np.maximum(probs, floor)), tf.float32
         )
+        self.built = True
 
     @property
     def vocab_size(self):
         """The number of tokens in the table."""
         return self.probs.shape[0]
 
-    def encode(self, source_ids):
+    @property
+    def source_vocab_size(self):
+        """As :attr:`vocab_size` (the source is only read for its mask)."""
+        return self.vocab_size
+
+    @property
+    def target_vocab_size(self):
+        """As :attr:`vocab_size`."""
+        return self.vocab_size
+
+    def call(self, inputs):
+        """Teacher forcing: ``(source_ids, target_in_ids)`` -> logits
+        ``(batch, tgt_len, vocab)``, the log-table rows of the inputs."""
+        _, target_in_ids = inputs
+        return tf.gather(self.log_probs, tf.cast(target_in_ids, tf.int32))
+
+    def encode(self, source_ids, max_steps=None):
         """The decoders' "memory" for a batch of sources ``(batch, src_len)``.
 
         Only the source mask carries information (for the uniform weights); the
-        state is a dummy ``(batch, 1)`` zero tensor, passed along unchanged.
+        state is a dummy ``(batch, 1)`` zero tensor, passed along unchanged
+        (so ``max_steps`` is not needed).
         """
         source_ids = tf.convert_to_tensor(source_ids)
-        mask = tf.not_equal(source_ids, 0)  # (batch, src_len)
+        mask = tf.not_equal(source_ids, PAD_ID)  # (batch, src_len)
         return {
             "mask": mask,
             "state": [tf.zeros([tf.shape(source_ids)[0], 1])],
@@ -101,3 +130,8 @@ class BigramModel:
             tf.reduce_sum(real, axis=1, keepdims=True), 1.0
         )
         return logits, state, weights
+
+    def get_config(self):
+        return super().get_config() | dict(
+            probs=self.probs.tolist(), floor=self.floor
+        )

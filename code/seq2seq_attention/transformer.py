@@ -17,9 +17,16 @@ al., 2017):
 - :class:`EncoderLayer`, :class:`DecoderLayer` and :class:`Transformer`, the
   encoder–decoder, trained like
   :class:`~seq2seq_attention.models.Seq2SeqAttention` on
-  ``((source_ids, target_in_ids), target_out_ids)``;
-- :func:`greedy_decode`: a simple loop that runs the whole decoder again over
-  the prefix at every step (no key/value cache).
+  ``((source_ids, target_in_ids), target_out_ids)``, and decoded like it:
+  :class:`Transformer` speaks the decoding protocol
+  (:mod:`seq2seq_attention.protocol`), so
+  :mod:`~seq2seq_attention.decoding`'s greedy decoding, sampling and beam
+  search, the :class:`~seq2seq_attention.translator.Translator` and the
+  export work with it. Its :meth:`~Transformer.decode_step` runs the whole
+  decoder again over the tokens so far at every step (no key/value cache).
+
+:func:`greedy_decode` and :func:`translate` are deprecated shims that call
+:func:`seq2seq_attention.decoding.greedy_decode` and the ``Translator``.
 
 Token id 0 is padding, as everywhere in the package. Shapes use ``batch``,
 ``src_len``, ``tgt_len``, ``d_model`` (the model's width) and ``heads``.
@@ -28,16 +35,18 @@ Token id 0 is padding, as everywhere in the package. Shapes use ``batch``,
 from __future__ import annotations
 
 import math
-import weakref
+import warnings
 
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from . import decoding
 from .attention import ScaledDotProductAttention
-from .decoding import Decoded, length_limits
-from .special_tokens import END_ID, PAD_ID, START_ID
+from .checks import check_positive
+from .decoding import length_limits
+from .special_tokens import PAD_ID
 
 __all__ = [
     "split_heads",
@@ -56,14 +65,6 @@ __all__ = [
 ]
 
 _PACKAGE = "seq2seq_attention"
-
-
-def _check_positive(where, **values):
-    for name, value in values.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ValueError(
-                f"{where}: {name} must be a positive integer; got {value!r}."
-            )
 
 
 # -- Heads, masks, positions --------------------------------------------------
@@ -263,13 +264,13 @@ class MultiHeadAttention(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        _check_positive(
+        check_positive(
             "MultiHeadAttention", num_heads=num_heads, key_dim=key_dim
         )
         if value_dim is not None:
-            _check_positive("MultiHeadAttention", value_dim=value_dim)
+            check_positive("MultiHeadAttention", value_dim=value_dim)
         if output_dim is not None:
-            _check_positive("MultiHeadAttention", output_dim=output_dim)
+            check_positive("MultiHeadAttention", output_dim=output_dim)
         self.num_heads, self.key_dim = num_heads, key_dim
         self.value_dim = value_dim or key_dim
         self.output_dim, self.dropout = output_dim, dropout
@@ -437,7 +438,7 @@ class PositionalEmbedding(keras.layers.Layer):
 
     def __init__(self, vocab_size, d_model, **kwargs):
         super().__init__(**kwargs)
-        _check_positive(
+        check_positive(
             "PositionalEmbedding", vocab_size=vocab_size, d_model=d_model
         )
         if d_model % 2:
@@ -485,7 +486,7 @@ class FeedForward(keras.layers.Layer):
 
     def __init__(self, d_model, d_ff, dropout=0.0, **kwargs):
         super().__init__(**kwargs)
-        _check_positive("FeedForward", d_model=d_model, d_ff=d_ff)
+        check_positive("FeedForward", d_model=d_model, d_ff=d_ff)
         self.d_model, self.d_ff, self.dropout = d_model, d_ff, dropout
         self.hidden = keras.layers.Dense(
             d_ff, activation="relu", name="hidden"
@@ -549,7 +550,7 @@ class EncoderLayer(keras.layers.Layer):
 
     def __init__(self, d_model, num_heads, d_ff, dropout=0.0, **kwargs):
         super().__init__(**kwargs)
-        _check_positive(
+        check_positive(
             "EncoderLayer", d_model=d_model, num_heads=num_heads, d_ff=d_ff
         )
         self.d_model, self.num_heads, self.d_ff, self.dropout = (
@@ -616,7 +617,7 @@ class DecoderLayer(keras.layers.Layer):
 
     def __init__(self, d_model, num_heads, d_ff, dropout=0.0, **kwargs):
         super().__init__(**kwargs)
-        _check_positive(
+        check_positive(
             "DecoderLayer", d_model=d_model, num_heads=num_heads, d_ff=d_ff
         )
         self.d_model, self.num_heads, self.d_ff, self.dropout = (
@@ -669,13 +670,19 @@ class DecoderLayer(keras.layers.Layer):
 @keras.saving.register_keras_serializable(package=_PACKAGE)
 class Transformer(keras.Model):
     """A small Transformer encoder–decoder, a drop-in for
-    :class:`~seq2seq_attention.models.Seq2SeqAttention` in training.
+    :class:`~seq2seq_attention.models.Seq2SeqAttention` in training and
+    decoding.
 
     ``model((source_ids, target_in_ids))`` returns logits
     ``(batch, tgt_len, target_vocab)`` (float32) for ``target_out_ids``;
     compile it with :func:`seq2seq_attention.metrics.masked_loss` and train it
     with :func:`seq2seq_attention.training.train`. Padding masks come from the
     ids (0 is padding) and are passed to every attention explicitly.
+    :meth:`encode` and :meth:`decode_step` are the decoding protocol
+    (:class:`~seq2seq_attention.protocol.DecodingModel`): decode it with
+    :func:`seq2seq_attention.decoding.greedy_decode` (or ``beam_search``,
+    ``sample_decode``), or wrap it in a
+    :class:`~seq2seq_attention.translator.Translator`.
 
     Args:
         source_vocab_size, target_vocab_size: vocabulary sizes (id 0 is
@@ -714,7 +721,7 @@ class Transformer(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        _check_positive(
+        check_positive(
             "Transformer",
             source_vocab_size=source_vocab_size,
             target_vocab_size=target_vocab_size,
@@ -768,9 +775,9 @@ class Transformer(keras.Model):
     def build(self, input_shape=None):
         self.built = True
 
-    def encode(self, source_ids, training=None):
-        """``(memory, source_mask)``: ``(batch, src_len, d_model)`` and
-        ``(batch, src_len)``."""
+    def encode_source(self, source_ids, training=None):
+        """Run the encoder: ``(encoded, source_mask)``,
+        ``(batch, src_len, d_model)`` and ``(batch, src_len)``."""
         source_mask = padding_mask(source_ids)  # (batch, src_len)
         # (b, src, d_model)
         x = self.embedding_dropout(
@@ -780,9 +787,17 @@ class Transformer(keras.Model):
             x = layer(x, source_mask, training=training)
         return x, source_mask
 
-    def decode(self, target_in_ids, memory, source_mask, training=None):
+    def decode(self, target_in_ids, encoded, source_mask, training=None):
         """``(logits, cross_weights)``: ``(batch, tgt_len, vocab)`` and the
         last decoder layer's weights ``(batch, heads, tgt_len, src_len)``."""
+        y, weights = self._decoder_states(
+            target_in_ids, encoded, source_mask, training=training
+        )
+        return self.output_layer(y), weights  # (batch, tgt_len, vocab)
+
+    def _decoder_states(self, target_in_ids, encoded, source_mask, training):
+        """The last decoder layer's outputs ``(batch, tgt_len, d_model)`` and
+        cross-attention weights ``(batch, heads, tgt_len, src_len)``."""
         target_mask = padding_mask(target_in_ids)  # (batch, tgt_len)
         # (b, tgt, d)
         y = self.embedding_dropout(
@@ -791,15 +806,17 @@ class Transformer(keras.Model):
         weights = None
         for layer in self.decoder_layers:
             y, weights = layer(
-                y, memory, target_mask, source_mask, training=training
+                y, encoded, target_mask, source_mask, training=training
             )
-        return self.output_layer(y), weights  # (batch, tgt_len, vocab)
+        return y, weights
 
     def call(self, inputs, training=None):
         source_ids, target_in_ids = inputs
-        memory, source_mask = self.encode(source_ids, training=training)
+        encoded, source_mask = self.encode_source(
+            source_ids, training=training
+        )
         logits, _ = self.decode(
-            target_in_ids, memory, source_mask, training=training
+            target_in_ids, encoded, source_mask, training=training
         )
         return logits  # (batch, tgt_len, target_vocab)
 
@@ -807,9 +824,75 @@ class Transformer(keras.Model):
         """Teacher forcing that also returns the last decoder layer's
         cross-attention weights: ``(logits, weights)``, ``(batch, tgt_len,
         vocab)`` and ``(batch, heads, tgt_len, src_len)``."""
-        memory, source_mask = self.encode(source_ids, training=training)
+        encoded, source_mask = self.encode_source(
+            source_ids, training=training
+        )
         return self.decode(
-            target_in_ids, memory, source_mask, training=training
+            target_in_ids, encoded, source_mask, training=training
+        )
+
+    # -- The decoding protocol (seq2seq_attention.protocol) ------------------
+
+    def encode(self, source_ids, max_steps=None):
+        """Encode once for step-by-step decoding
+        (:class:`~seq2seq_attention.protocol.DecodingModel`).
+
+        Returns a dict with the encoder's output ``encoded``
+        ``(batch, src_len, d_model)``, the source ``mask`` and the initial
+        ``state``: ``[prefix, position]``, a ``(batch, max_steps)`` int64
+        buffer for the tokens read so far (zeros) and ``(batch,)`` int32, the
+        next position to fill (0). ``max_steps`` (most steps to come) sizes
+        the buffer; ``None``: the largest default
+        :func:`~seq2seq_attention.decoding.length_limits` of the batch.
+        """
+        source_ids = tf.convert_to_tensor(source_ids)
+        encoded, mask = self.encode_source(source_ids, training=False)
+        if max_steps is None:
+            max_steps = tf.reduce_max(length_limits(source_ids))
+        batch = tf.shape(source_ids)[0]
+        return {
+            "encoded": encoded,
+            "mask": mask,
+            "state": [
+                tf.zeros([batch, max_steps], tf.int64),  # (batch, max_steps)
+                tf.zeros([batch], tf.int32),  # (batch,)
+            ],
+        }
+
+    def decode_step(self, previous_ids, state, memory):
+        """One step: write ``previous_ids`` ``(batch,)`` into the prefix
+        buffer, run the decoder over the whole buffer and keep the new
+        position's output. Returns ``(logits (batch, vocab), new_state,
+        weights (batch, src_len))``; the weights are the last decoder
+        layer's cross-attention, averaged over the heads.
+
+        Deliberately simple: there is no key/value cache, so step ``t``
+        recomputes every position of the buffer (the causal mask keeps the
+        earlier ones as they were, and the positions after ``t``, still
+        padding, are masked). A fixed-size buffer rather than a growing
+        prefix keeps the state's shape constant, as ``tf.while_loop`` and
+        beam search's gathers need.
+        """
+        prefix, position = state
+        # (batch, max_steps): True at each row's position
+        here = tf.equal(
+            tf.range(tf.shape(prefix)[1])[None, :], position[:, None]
+        )
+        prefix = tf.where(
+            here, tf.cast(previous_ids, prefix.dtype)[:, None], prefix
+        )
+        # (b, max_steps, d_model), (b, heads, max_steps, src_len)
+        hidden, weights = self._decoder_states(
+            prefix, memory["encoded"], memory["mask"], training=False
+        )
+        # (batch, d_model), (batch, heads, src_len): only this position
+        hidden = tf.gather(hidden, position, axis=1, batch_dims=1)
+        weights = tf.gather(weights, position, axis=2, batch_dims=1)
+        return (
+            self.output_layer(hidden),  # (batch, vocab)
+            [prefix, position + 1],
+            # (batch, src_len)
+            tf.reduce_mean(tf.cast(weights, tf.float32), axis=1),
         )
 
     def get_config(self):
@@ -824,134 +907,38 @@ class Transformer(keras.Model):
         )
 
 
-# -- Greedy decoding ----------------------------------------------------------
-
-# model -> its compiled (encode, next-token) functions
-_COMPILED = weakref.WeakKeyDictionary()
-
-
-def _compiled(model):
-    if model not in _COMPILED:
-        ids = tf.TensorSpec([None, None], tf.int64)
-
-        def encode(source_ids):
-            return model.encode(source_ids, training=False)
-
-        def next_token(prefix_ids, memory, source_mask):
-            # The whole decoder runs again over the prefix; only the last
-            # position is new.
-            logits, weights = model.decode(
-                prefix_ids, memory, source_mask, training=False
-            )
-            # (batch, src_len): mean of heads
-            return (
-                # (batch, vocab)
-                tf.nn.log_softmax(tf.cast(logits[:, -1], tf.float32)),
-                tf.reduce_mean(tf.cast(weights[:, :, -1], tf.float32), axis=1),
-            )
-
-        _COMPILED[model] = (
-            tf.function(encode, input_signature=[ids]),
-            tf.function(
-                next_token,
-                input_signature=[
-                    ids,
-                    tf.TensorSpec([None, None, model.d_model], tf.float32),
-                    tf.TensorSpec([None, None], tf.bool),
-                ],
-            ),
-        )
-    return _COMPILED[model]
+# -- Deprecated ---------------------------------------------------------------
 
 
 def greedy_decode(model, source_ids, max_length=None, ratio=2.0, extra=5):
-    """Greedy decoding with a :class:`Transformer`, batched.
-
-    A deliberately simple loop: at step ``t`` the decoder runs again over the
-    whole prefix ``[START] y_1 .. y_{t-1}`` and only its last position is
-    used, so a sentence of ``T`` tokens costs ``T`` decoder passes over
-    ``1, 2, .., T`` positions. (Fast decoders keep every layer's keys and
-    values from the earlier steps, a "KV cache", and compute only the new
-    position.) The encoder runs once. Each sentence stops at ``[END]`` or at
-    its own bound from :func:`~seq2seq_attention.decoding.length_limits`
-    (``ratio * source_length + extra`` tokens); padding and ``[START]`` are
-    never produced.
-
-    Args:
-        model: a :class:`Transformer`.
-        source_ids: ``(batch, src_len)`` ids, ``[START] ... [END]``, 0-padded.
-        max_length, ratio, extra: see
-            :func:`~seq2seq_attention.decoding.length_limits`.
-
-    Returns:
-        a :class:`~seq2seq_attention.decoding.Decoded`; its ``weights`` are the
-        last decoder layer's cross-attention, averaged over the heads.
+    """Deprecated: use :func:`seq2seq_attention.decoding.greedy_decode`,
+    which decodes a :class:`Transformer` like every other model (this
+    function calls it, after a ``DeprecationWarning``).
 
     Example:
+        >>> import warnings
         >>> model = Transformer(
         ...     10, 12, d_model=8, num_heads=2, d_ff=16, num_layers=1
         ... )
-        >>> out = greedy_decode(
-        ...     model, np.array([[2, 5, 6, 3], [2, 7, 3, 0]]), max_length=6
-        ... )
-        >>> (
-        ...     out.tokens.shape[0],
-        ...     out.weights.shape[2],
-        ...     bool(np.all(out.lengths <= 6)),
-        ... )
-        (2, 4, True)
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     out = greedy_decode(model, np.array([[2, 5, 6, 3]]))
+        >>> caught[0].category.__name__, out.tokens.shape[0]
+        ('DeprecationWarning', 1)
     """
+    warnings.warn(
+        "seq2seq_attention.transformer.greedy_decode is deprecated: use "
+        "seq2seq_attention.decoding.greedy_decode(model, source_ids), which "
+        "decodes a Transformer like every other model.",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     if not isinstance(model, Transformer):
         raise TypeError(
             f"greedy_decode needs a Transformer; got {type(model).__name__} "
-            "(use seq2seq_attention.decoding.greedy_decode for "
-            "Seq2SeqAttention)."
+            "(use seq2seq_attention.decoding.greedy_decode for any model)."
         )
-    source_ids = np.asarray(source_ids)
-    if source_ids.ndim != 2 or source_ids.shape[0] == 0:
-        raise ValueError(
-            "source_ids must have shape (batch, src_len) with batch >= 1; "
-            f"got {source_ids.shape}."
-        )
-    # (batch,) most tokens per sentence
-    limits = length_limits(source_ids, max_length, ratio, extra)
-    encode, next_token = _compiled(model)
-    # once per sentence
-    memory, source_mask = encode(tf.constant(source_ids, tf.int64))
-    batch = len(source_ids)
-    # (batch, 1 + steps so far)
-    prefix = np.full((batch, 1), START_ID, np.int64)
-    finished = np.zeros(batch, bool)
-    tokens, log_probs, weights = [], [], []
-    for t in range(int(limits.max())):
-        step_log_probs, step_weights = next_token(
-            tf.constant(prefix), memory, source_mask
-        )
-        step_log_probs = step_log_probs.numpy()  # (batch, vocab)
-        allowed = step_log_probs.copy()
-        allowed[:, [PAD_ID, START_ID]] = -np.inf  # never padding or [START]
-        last = t + 1 >= limits  # at a sentence's last allowed step, only [END]
-        allowed[last] = np.where(
-            np.arange(allowed.shape[1]) == END_ID, allowed[last], -np.inf
-        )
-        chosen = np.where(finished, PAD_ID, allowed.argmax(axis=1))  # (batch,)
-        tokens.append(chosen)
-        log_probs.append(
-            np.where(finished, 0.0, step_log_probs[np.arange(batch), chosen])
-        )
-        # (batch, src_len)
-        weights.append(np.where(finished[:, None], 0.0, step_weights.numpy()))
-        finished |= chosen == END_ID
-        prefix = np.concatenate([prefix, chosen[:, None]], axis=1)
-        if finished.all():
-            break
-    tokens = np.stack(tokens, axis=1)  # (batch, steps)
-    return Decoded(
-        tokens=tokens,
-        log_probs=np.stack(log_probs, axis=1).astype("float32"),
-        weights=np.stack(weights, axis=1).astype("float32"),
-        lengths=np.sum(tokens != PAD_ID, axis=1),
-    )
+    return decoding.greedy_decode(model, source_ids, max_length, ratio, extra)
 
 
 def translate(
@@ -962,65 +949,33 @@ def translate(
     batch_size=64,
     max_length=None,
 ):
-    """Strings in, strings out with a :class:`Transformer` and
-    :func:`greedy_decode`.
-
-    The vectorizers are those the model was trained with
-    (:func:`seq2seq_attention.data.make_vectorizer`). Word-level sources are
-    normalised with :func:`seq2seq_attention.data.normalize` first, as the
-    :class:`~seq2seq_attention.translator.Translator` does; character-level
-    ones are read as they are.
-
-    Example:
-        >>> from seq2seq_attention import data
-        >>> src, tgt = (
-        ...     data.make_vectorizer(["3/4"], level="character"),
-        ...     data.make_vectorizer(["03"], level="character"),
-        ... )
-        >>> model = Transformer(
-        ...     src.vocabulary_size(),
-        ...     tgt.vocabulary_size(),
-        ...     d_model=8,
-        ...     num_heads=2,
-        ...     d_ff=8,
-        ...     num_layers=1,
-        ... )
-        >>> outputs = translate(
-        ...     model, ["3/4", "4/3/3"], src, tgt
-        ... )  # untrained: some characters
-        >>> len(outputs), all(isinstance(o, str) for o in outputs)
-        (2, True)
+    """Deprecated: use a :class:`~seq2seq_attention.translator.Translator`,
+    ``Translator(model, source_vectorizer, target_vectorizer)``, and its
+    ``translate(texts)``: it takes a :class:`Transformer` like every other
+    model. This function does that, after a ``DeprecationWarning``, and
+    returns the texts.
     """
-    from . import data
-
+    warnings.warn(
+        "seq2seq_attention.transformer.translate is deprecated: use "
+        "Translator(model, source_vectorizer, target_vectorizer)"
+        ".translate(texts) from seq2seq_attention.translator, which takes a "
+        "Transformer like every other model.",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     if isinstance(texts, str):
         raise TypeError(
             "translate() takes a list of strings; for one text write "
             'translate(model, ["..."], ...).'
         )
-    texts = list(texts)
-    source_level = data.vectorizer_config(source_vectorizer)["level"]
-    target_level = data.vectorizer_config(target_vectorizer)["level"]
-    vocabulary = [str(t) for t in target_vectorizer.get_vocabulary()]
-    joiner = "" if target_level == "character" else " "
-    outputs = []
-    for start in range(0, len(texts), batch_size):
-        chunk = texts[start : start + batch_size]
-        if source_level == "word":
-            chunk = [data.normalize(t) for t in chunk]
-        # (batch, src_len)
-        ids = (
-            data.encode(chunk, source_vectorizer)
-            .to_tensor(default_value=PAD_ID)
-            .numpy()
+    # Imported here: the model module does not otherwise depend on the
+    # strings-in, strings-out layer above it.
+    from .translator import Translator
+
+    translator = Translator(model, source_vectorizer, target_vectorizer)
+    return [
+        result.text
+        for result in translator.translate(
+            texts, max_length=max_length, batch_size=batch_size
         )
-        decoded = greedy_decode(model, ids, max_length=max_length)
-        for row, n in zip(decoded.tokens, decoded.lengths):
-            outputs.append(
-                joiner.join(
-                    vocabulary[i]
-                    for i in row[:n]
-                    if i not in (PAD_ID, START_ID, END_ID)
-                )
-            )
-    return outputs
+    ]

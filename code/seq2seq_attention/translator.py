@@ -24,7 +24,7 @@ import numpy as np
 
 from .data.tokenizers import as_tokenizer, tokenizer_from_config
 from .decoding import beam_search, greedy_decode, sample_decode
-from .models import Seq2SeqAttention
+from .protocol import check_decoding_model
 from .special_tokens import END_ID, PAD_ID, START_ID
 
 __all__ = ["Translation", "Translator"]
@@ -59,13 +59,14 @@ class Translation:
 
 @keras.saving.register_keras_serializable(package="seq2seq_attention")
 class Translator(keras.Model):
-    """A trained model with its tokenizers.
+    """A trained model with its tokenizers: any model of the package
+    (:class:`~seq2seq_attention.protocol.DecodingModel`), such as a
+    :class:`~seq2seq_attention.models.Seq2SeqAttention` or a
+    :class:`~seq2seq_attention.transformer.Transformer`.
 
     Args:
-        model: the trained model (a
-            :class:`~seq2seq_attention.models.Seq2SeqAttention`, or any model
-            that speaks the decoding protocol of
-            :mod:`seq2seq_attention.decoding`).
+        model: the trained model, speaking the decoding protocol
+            (:class:`~seq2seq_attention.protocol.DecodingModel`).
         source_tokenizer, target_tokenizer: tokenizers of
             :mod:`seq2seq_attention.data.tokenizers`, their ``get_config()``
             dicts, or ``TextVectorization`` layers made by
@@ -77,6 +78,7 @@ class Translator(keras.Model):
         >>> from seq2seq_attention import data
         >>> src = data.make_vectorizer(["go .", "run !"])
         >>> tgt = data.make_vectorizer(["ve .", "corre !"])
+        >>> from seq2seq_attention.models import Seq2SeqAttention
         >>> model = Seq2SeqAttention(
         ...     src.vocabulary_size(),
         ...     tgt.vocabulary_size(),
@@ -98,10 +100,11 @@ class Translator(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if not isinstance(model, Seq2SeqAttention):
+        check_decoding_model(model, "Translator")
+        if not isinstance(model, keras.Model):
             raise TypeError(
-                "Translator needs a Seq2SeqAttention model; got "
-                f"{type(model).__name__}."
+                "Translator needs a keras.Model (to save it with its "
+                f"tokenizers); got {type(model).__name__}."
             )
         self.seq2seq = model
         # Plain attributes (saved through get_config), not layers to track.

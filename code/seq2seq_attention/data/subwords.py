@@ -230,6 +230,12 @@ class SubwordTokenizer:
         ``(batch,)`` strings."""
         return self._graph_tables().decode(ids)
 
+    def tf_resources(self):
+        """The lookup tables :meth:`encode_tf` and :meth:`decode_tf` use
+        (made on first use), for a SavedModel export to track."""
+        graph = self._graph_tables()
+        return [graph.score, graph.piece_id, graph.byte_id]
+
     def _graph_tables(self):
         if self._graph is None:
             if (
@@ -323,7 +329,15 @@ class _GraphSegmenter:
         texts = tf.where(tf.equal(texts, ""), texts, marked)
         chars = tf.strings.unicode_split(texts, "UTF-8")  # (batch, n) ragged
         lengths = tf.cast(chars.row_lengths(), tf.int32)  # (batch,)
-        candidates, scores = self._candidates(chars.to_tensor(""), lengths)
+        dense = chars.to_tensor("")  # (batch, n)
+        # at least one column, so that a batch of empty texts has pieces to
+        # gather from (none is kept: their lengths are 0)
+        dense = tf.pad(
+            dense,
+            [[0, 0], [0, tf.maximum(1 - tf.shape(dense)[1], 0)]],
+            constant_values="",
+        )
+        candidates, scores = self._candidates(dense, lengths)
         last = self._viterbi(scores, lengths)  # (batch, n + 1)
         starts, sizes = self._backtrack(last, lengths)  # (batch, pieces)
         index = tf.stack([starts, tf.maximum(sizes - 1, 0)], axis=-1)
@@ -411,7 +425,10 @@ class _GraphSegmenter:
             for _ in range(2)
         )
         _, starts, sizes = tf.while_loop(
-            lambda end, *_: tf.reduce_any(end > 0),
+            # at least once: a batch of empty texts still gets (empty) rows
+            lambda end, starts, _: tf.logical_or(
+                tf.reduce_any(end > 0), tf.equal(starts.size(), 0)
+            ),
             step,
             (lengths, starts, sizes),
         )
@@ -430,6 +447,12 @@ class _GraphSegmenter:
         as_bytes = tf.strings.bytes_split(pieces.flat_values)  # (P, bytes)
         byte_ids = tf.ragged.map_flat_values(self.byte_id.lookup, as_bytes)
         byte_ids = byte_ids.to_tensor(-1)  # (P, up to 4): -1 is padding
+        # at least one column (no pieces at all: a batch of empty texts)
+        byte_ids = tf.pad(
+            byte_ids,
+            [[0, 0], [0, tf.maximum(1 - tf.shape(byte_ids)[1], 0)]],
+            constant_values=-1,
+        )
         own = tf.pad(
             flat_ids[:, None],
             [[0, 0], [0, tf.shape(byte_ids)[1] - 1]],

@@ -16,7 +16,8 @@ Every tokenizer has ``level``, ``vocabulary`` (id -> token string),
 reads), ``encode(texts)`` -> lists of ids (no ``[START]``/``[END]``),
 ``decode(ids)`` -> text (reserved ids dropped), ``tokens(ids)`` -> labels
 for plots, ``unknown_rate(texts)``, ``encode_tf``/``decode_tf`` (the same in
-TensorFlow ops, for the SavedModel) and ``get_config()``;
+TensorFlow ops, for the SavedModel), ``tf_resources()`` (the lookup tables
+those use, for the export to track) and ``get_config()``;
 :func:`tokenizer_from_config` rebuilds any of them from that dict.
 
 Example:
@@ -36,6 +37,7 @@ import numpy as np
 from ..special_tokens import END_ID, PAD_ID, RESERVED, UNK_ID
 from .subwords import SubwordTokenizer
 from .text import normalize
+from .typography import collapse_spaces_tf
 
 __all__ = [
     "LEVELS",
@@ -135,11 +137,17 @@ class VocabularyTokenizer:
         return float(np.mean(np.equal(ids, UNK_ID))) if ids else 0.0
 
     def encode_tf(self, texts):
-        """:meth:`encode` in TensorFlow ops (the vectorizer's own
-        standardization, which has no Unicode NFKC step): ``(batch,)``
-        strings -> ``(batch, None)`` int64 ragged ids."""
+        """:meth:`encode` in TensorFlow ops: ``(batch,)`` strings ->
+        ``(batch, None)`` int64 ragged ids.
+
+        Words: white space as :meth:`normalize` reads it (no-break spaces
+        included: NFKC makes them spaces), then the vectorizer's own
+        standardization; the rest of the Unicode NFKC step has no
+        TensorFlow op (full-width letters, ligatures)."""
         import tensorflow as tf
 
+        if self.level == "word":
+            texts = collapse_spaces_tf(texts)
         ids = self.vectorizer(texts)
         if not isinstance(ids, tf.RaggedTensor):
             ids = tf.RaggedTensor.from_tensor(ids, padding=PAD_ID)
@@ -159,6 +167,16 @@ class VocabularyTokenizer:
         for pattern, replacement in WORD_DETOKENIZER_RULES:
             text = tf.strings.regex_replace(text, pattern, replacement)
         return text
+
+    def tf_resources(self):
+        """The TensorFlow resources :meth:`encode_tf` and :meth:`decode_tf`
+        use (the vectorizer, with its lookup table, built), for a SavedModel
+        export to track."""
+        import tensorflow as tf
+
+        if not self.vectorizer.built:
+            self.vectorizer(tf.constant([""]))
+        return [self.vectorizer]
 
     def get_config(self):
         return dict(self.config)

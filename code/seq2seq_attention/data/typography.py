@@ -22,7 +22,13 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FOLD", "SPACES", "normalize_text", "normalize_text_tf"]
+__all__ = [
+    "FOLD",
+    "SPACES",
+    "collapse_spaces_tf",
+    "normalize_text",
+    "normalize_text_tf",
+]
 
 FOLD = {
     "'": "\u2018\u2019\u201a\u201b\u2032\u02bc",  # ‘ ’ ‚ ‛ ′ ʼ
@@ -77,6 +83,22 @@ def normalize_text_tf(texts):
         texts = tf.strings.regex_replace(
             texts, _character_class(chars), target
         )
+    return collapse_spaces_tf(texts)
+
+
+def collapse_spaces_tf(texts):
+    """Runs of :data:`SPACES` become one space, the ends are stripped:
+    ``" ".join(text.split())`` in TensorFlow ops (also the white-space
+    part of :func:`normalize_text_tf`).
+
+    Example:
+        >>> import tensorflow as tf
+        >>> out = collapse_spaces_tf(tf.constant([" a\u00a0\u00a0b\u202f"]))
+        >>> out.numpy()[0].decode()
+        'a b'
+    """
+    import tensorflow as tf
+
     texts = tf.strings.regex_replace(
         texts, _character_class(SPACES) + "+", " "
     )

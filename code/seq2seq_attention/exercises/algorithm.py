@@ -273,7 +273,7 @@ def check_next_token(fn):
     """
     import tensorflow as tf
 
-    from ..decoding import _allowed
+    from ..decoding import allowed_log_probs
 
     name = "next_token"
     hint = (
@@ -293,7 +293,7 @@ def check_next_token(fn):
         ("the last allowed step", plain, 9, 10),
     ]
     for description, logits, step, limit in cases:
-        package = _allowed(
+        package = allowed_log_probs(
             tf.constant(logits[None], tf.float32),
             tf.constant(step),
             tf.constant([limit]),

@@ -40,6 +40,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from ..checks import check_positive
+
 __all__ = [
     "ALPHABETS",
     "TASKS",
@@ -139,14 +141,7 @@ def generate(task, n, min_length=4, max_length=16, *, seed, alphabet="digits"):
     _check_task(task)
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise ValueError(f"n must be a non-negative integer; got {n!r}.")
-    for name, value in (
-        ("min_length", min_length),
-        ("max_length", max_length),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(
-                f"{name} must be a positive integer; got {value!r}."
-            )
+    check_positive(min_length=min_length, max_length=max_length)
     if min_length > max_length:
         raise ValueError(
             f"min_length ({min_length}) must not be more than max_length "
