@@ -59,12 +59,21 @@ def page_of(stem):
 
 
 def page_text(path):
-    """(markdown text, code text) of a page."""
+    """(markdown text, code text) of a page. A notebook's text includes the
+    Markdown its cells display (prose that quotes measured numbers, see
+    seq2seq_attention.book): the reader sees it."""
     if path.suffix == ".md":
         return path.read_text(), ""
     nb = nbformat.read(path, as_version=4)
+    shown = [
+        out.data["text/markdown"]
+        for c in nb.cells
+        if c.cell_type == "code"
+        for out in c.outputs
+        if "text/markdown" in out.get("data", {})
+    ]
     markdown = "\n".join(
-        c.source for c in nb.cells if c.cell_type == "markdown"
+        [c.source for c in nb.cells if c.cell_type == "markdown"] + shown
     )
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     return markdown, code
