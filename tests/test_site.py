@@ -238,3 +238,25 @@ def test_setup_cell_in_colab_installs_the_package_and_nothing_preinstalled(
         assert not reinstalled, (
             f"the setup cell would (re)install Colab's {sorted(reinstalled)}"
         )
+
+
+# -- MathJax is served with the site ------------------------------------------
+
+
+def test_mathjax_is_served_with_the_site_not_from_a_cdn():
+    sys.path.insert(0, str(ROOT / "tools"))
+    import vendor_mathjax
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    path = config["sphinx"]["config"]["mathjax_path"]
+    assert "://" not in path and not path.startswith("//"), (
+        f"mathjax_path {path!r} loads MathJax from the network"
+    )
+    mathjax = ROOT / "_static" / "mathjax"
+    assert (ROOT / "_static" / path).is_file()
+    assert (mathjax / "VERSION").read_text().strip() == vendor_mathjax.VERSION
+    fonts = list((mathjax / "output/chtml/fonts/woff-v2").glob("*.woff"))
+    assert len(fonts) > 10, "MathJax's CommonHTML fonts are missing"
+    extensions = mathjax / "input/tex/extensions"
+    assert (extensions / "boldsymbol.js").is_file()
+    assert (mathjax / "LICENSE").is_file()
