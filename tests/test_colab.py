@@ -188,6 +188,18 @@ def test_roles_and_directives_become_markdown(book):
     assert "```python\nx = 1\n```\n\n</details>" in solution
 
 
+def test_figures_load_from_the_repository(book):
+    got = colab.convert_markdown(
+        "```{figure} ../images/seq2seq_attention.svg\n:alt: A.\n\nCap.\n```",
+        book,
+    )
+    path, branch = colab.repository()
+    assert got == (
+        f"![A.](https://raw.githubusercontent.com/{path}/{branch}/"
+        "images/seq2seq_attention.svg)\n\n*Cap.*"
+    )
+
+
 def test_unknown_myst_is_an_error_not_raw_text(book):
     with pytest.raises(colab.ConversionError, match="teach tools/colab.py"):
         colab.convert_markdown("```{mermaid}\na -> b\n```", book)

@@ -260,3 +260,15 @@ def test_mathjax_is_served_with_the_site_not_from_a_cdn():
     extensions = mathjax / "input/tex/extensions"
     assert (extensions / "boldsymbol.js").is_file()
     assert (mathjax / "LICENSE").is_file()
+
+
+def test_architecture_diagram_is_what_its_script_draws():
+    sys.path.insert(0, str(ROOT / "tools"))
+    import make_architecture_diagram as diagram
+
+    assert diagram.OUT.read_text() == diagram.svg(), (
+        "images/seq2seq_attention.svg is stale: run "
+        "tools/make_architecture_diagram.py"
+    )
+    model_chapter = (ROOT / "chapters" / "05_2_model.md").read_text()
+    assert "../images/seq2seq_attention.svg" in model_chapter

@@ -222,6 +222,19 @@ def directive(name, argument, body, book, here):
         code = literal_include(argument, options, here).rstrip("\n")
         language = options.get("language", "")
         return f"```{language}\n{code}\n```"
+    if name == "figure":
+        image = (here / argument.strip()).resolve()
+        if not image.exists():
+            raise ConversionError(f"figure {argument!r}: no such file")
+        path, branch = repository(book.root)
+        relative = image.relative_to(book.root.resolve()).as_posix()
+        url = f"https://raw.githubusercontent.com/{path}/{branch}/{relative}"
+        alt = options.get("alt", "")
+        return (
+            f"![{alt}]({url})\n\n*{content}*"
+            if content
+            else (f"![{alt}]({url})")
+        )
     if name == "exercise":
         number = book.labels.get(options.get("label"), "Exercise")
         title = f" ({argument.strip()})" if argument.strip() else ""
