@@ -189,6 +189,7 @@ def test_roles_and_directives_become_markdown(book):
     assert convert("{cite:p}`bahdanau2015`", book) == (
         "(Bahdanau et al., 2015)"
     )
+    assert convert("{cite:t}`luong2015`", book) == "Luong et al. (2015)"
     assert convert("{ref}`this <faq-long-inputs>`", book) == "this"
     assert convert("{doc}`04_math`", book) == (
         f"[The math of attention]({colab.colab_url('04_math')})"

@@ -103,7 +103,7 @@ def _author_year(entry):
     names = [p.last_names for p in entry.persons.get("author", [])]
     last = [" ".join(n).replace("{", "").replace("}", "") for n in names]
     who = f"{last[0]} et al." if len(last) > 2 else " and ".join(last)
-    return f"{who}, {entry.fields['year']}"
+    return who, entry.fields["year"]
 
 
 def _page_title(path):
@@ -265,8 +265,15 @@ def role(name, content, book, here):
         missing = [k for k in keys if k not in book.citations]
         if missing:
             raise ConversionError(f"{{cite}} of unknown keys {missing}")
-        cited = "; ".join(book.citations[k] for k in keys)
-        return cited if name == "cite:t" else f"({cited})"
+        if name == "cite:t":  # textual: Luong et al. (2015)
+            return "; ".join(
+                f"{who} ({year})"
+                for who, year in map(book.citations.get, keys)
+            )
+        cited = "; ".join(
+            f"{who}, {year}" for who, year in map(book.citations.get, keys)
+        )
+        return f"({cited})"
     if name == "doc":
         title = text or book.title(target, here)
         stem = Path(target).name
