@@ -1,7 +1,9 @@
 """Chapter notebooks: one setup cell, clean stored outputs, exercises whose
 solutions pass.
 
-(nbval executes the notebooks themselves; see pyproject.toml.)
+(nbval executes the notebooks themselves; see pyproject.toml.
+tests/test_pairing.py checks that each notebook agrees with its text source,
+chapters/NAME.md.)
 """
 
 import re
@@ -36,9 +38,36 @@ def test_there_are_chapter_notebooks():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_first_code_cell_is_the_standard_setup_cell(path):
     nb = nbformat.read(path, as_version=4)
-    assert code_cells(nb)[0].source == SETUP_CELL, (
+    setup = code_cells(nb)[0]
+    assert setup.source == SETUP_CELL, (
         f"{path.name}: the first code cell must be exactly "
         "tools/setup_cell.py's SETUP_CELL"
+    )
+    assert "hide-input" in setup.metadata.get("tags", []), (
+        f"{path.name}: tag the setup cell `hide-input` (in the .md: "
+        "`:tags: [hide-input]`), so that the site shows it collapsed"
+    )
+
+
+# nbval's comment markers (# NBVAL_CHECK_OUTPUT, ...) would open code cells on
+# every page; the same instructions are cell tags (nbval-check-output, ...),
+# which nbval reads too.
+NBVAL_MARKER = re.compile(
+    r"^\s*#\s*(NBVAL_\w+|PYTEST_VALIDATE_IGNORE_OUTPUT)", re.M
+)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_test_markers_are_tags_not_comments(path):
+    nb = nbformat.read(path, as_version=4)
+    marked = [
+        i
+        for i, cell in enumerate(code_cells(nb))
+        if NBVAL_MARKER.search(cell.source)
+    ]
+    assert not marked, (
+        f"{path.name} code cells {marked}: replace the `# NBVAL_...` comment "
+        "by a cell tag, e.g. `:tags: [nbval-check-output]` in the .md"
     )
 
 

@@ -59,12 +59,21 @@ def page_of(stem):
 
 
 def page_text(path):
-    """(markdown text, code text) of a page."""
+    """(markdown text, code text) of a page. A notebook's text includes the
+    Markdown its cells display (prose that quotes measured numbers, see
+    seq2seq_attention.book): the reader sees it."""
     if path.suffix == ".md":
         return path.read_text(), ""
     nb = nbformat.read(path, as_version=4)
+    shown = [
+        out.data["text/markdown"]
+        for c in nb.cells
+        if c.cell_type == "code"
+        for out in c.outputs
+        if "text/markdown" in out.get("data", {})
+    ]
     markdown = "\n".join(
-        c.source for c in nb.cells if c.cell_type == "markdown"
+        [c.source for c in nb.cells if c.cell_type == "markdown"] + shown
     )
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     return markdown, code
@@ -229,3 +238,37 @@ def test_setup_cell_in_colab_installs_the_package_and_nothing_preinstalled(
         assert not reinstalled, (
             f"the setup cell would (re)install Colab's {sorted(reinstalled)}"
         )
+
+
+# -- MathJax is served with the site ------------------------------------------
+
+
+def test_mathjax_is_served_with_the_site_not_from_a_cdn():
+    sys.path.insert(0, str(ROOT / "tools"))
+    import vendor_mathjax
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    path = config["sphinx"]["config"]["mathjax_path"]
+    assert "://" not in path and not path.startswith("//"), (
+        f"mathjax_path {path!r} loads MathJax from the network"
+    )
+    mathjax = ROOT / "_static" / "mathjax"
+    assert (ROOT / "_static" / path).is_file()
+    assert (mathjax / "VERSION").read_text().strip() == vendor_mathjax.VERSION
+    fonts = list((mathjax / "output/chtml/fonts/woff-v2").glob("*.woff"))
+    assert len(fonts) > 10, "MathJax's CommonHTML fonts are missing"
+    extensions = mathjax / "input/tex/extensions"
+    assert (extensions / "boldsymbol.js").is_file()
+    assert (mathjax / "LICENSE").is_file()
+
+
+def test_architecture_diagram_is_what_its_script_draws():
+    sys.path.insert(0, str(ROOT / "tools"))
+    import make_architecture_diagram as diagram
+
+    assert diagram.OUT.read_text() == diagram.svg(), (
+        "images/seq2seq_attention.svg is stale: run "
+        "tools/make_architecture_diagram.py"
+    )
+    model_chapter = (ROOT / "chapters" / "05_2_model.md").read_text()
+    assert "../images/seq2seq_attention.svg" in model_chapter

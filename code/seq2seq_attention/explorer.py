@@ -83,14 +83,22 @@ def heatmap_png(result, step=None, dpi=80):
             f"heatmap_png: step must be between 1 and {tgt_len}; got {step}."
         )
     # A Figure not attached to pyplot: nothing is shown twice, nothing leaks.
+    # Sized so that the page's column (about 730 pixels) shows the labels at
+    # a readable size: a narrow cell per token, large tick labels.
     figure = Figure(
-        figsize=(1.6 + 0.55 * src_len, 1.2 + 0.45 * tgt_len),
+        figsize=(2.2 + 0.32 * src_len, 1.4 + 0.3 * tgt_len),
         layout="constrained",
     )
     ax = figure.add_subplot()
     plot_attention(
-        weights, result.source_tokens, _output_tokens(result), ax=ax
+        weights,
+        _visible(result.source_tokens),
+        _visible(_output_tokens(result)),
+        ax=ax,
     )
+    ax.tick_params(labelsize=12)
+    for label in ax.get_xticklabels():  # one character upright, words down
+        label.set_rotation(90 if len(label.get_text()) > 1 else 0)
     if step is not None:
         if step < tgt_len:  # fade the rows not written yet
             ax.add_patch(
@@ -117,6 +125,11 @@ def heatmap_png(result, step=None, dpi=80):
     return buffer.getvalue()
 
 
+def _visible(tokens):
+    """Tokens as tick labels: a space token shown as "␣"."""
+    return ["\u2423" if str(t) == " " else str(t) for t in tokens]
+
+
 def _img(png, alt):
     data = base64.b64encode(png).decode("ascii")
     return (
@@ -128,17 +141,31 @@ def _img(png, alt):
 def _alternatives_html(result):
     if not result.alternatives:
         return ""
+    # Inline styles: the page has no stylesheet for this table, and without
+    # padding its columns run together ("-0.034-0.019").
+    cell = 'style="padding:0.15em 0.9em;text-align:{}"'
+    left, right = cell.format("left"), cell.format("right")
     rows = "".join(
-        f"<tr><td>{i}</td><td><code>{html.escape(text)}</code></td><td>{log_prob:.3f}</td>"
-        f"<td>{normalized:.3f}</td></tr>"
+        f"<tr><td {right}>{i}</td>"
+        f"<td {left}><code>{html.escape(text)}</code></td>"
+        f"<td {right}>{log_prob:.3f}</td>"
+        f"<td {right}>{normalized:.3f}</td></tr>"
         for i, (text, log_prob, normalized) in enumerate(
             result.alternatives, start=1
         )
     )
+    head = "".join(
+        f"<th {align}>{name}</th>"
+        for name, align in (
+            ("#", right),
+            ("hypothesis", left),
+            ("log P", right),
+            ("normalised score", right),
+        )
+    )
     return (
-        "<table><thead><tr><th>#</th><th>hypothesis</th><th>log "
-        "P</th><th>normalised "
-        f"score</th></tr></thead><tbody>{rows}</tbody></table>"
+        '<table style="border-collapse:collapse;margin:0.5em 0">'
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     )
 
 

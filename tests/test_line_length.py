@@ -1,0 +1,148 @@
+"""Nothing the site shows is wider than its code column: 79 characters.
+
+Checked in every chapter notebook: code cells, the code blocks of Markdown
+cells (solutions), and the text outputs stored for the site (stream and
+text/plain; figures, HTML and displayed Markdown wrap by themselves).
+"""
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from setup_cell import SETUP_CELL  # noqa: E402
+
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+WIDTH = 79
+
+# Stored outputs change only when a chapter is executed again
+# (tools/execute_notebooks.py). These chapters' outputs were stored before
+# the 79-column rule and still hold this many longer lines; the number may
+# only go down: lower it (or delete the entry) after re-executing.
+# Code of chapters being rewritten on another branch (issue 11); formatted
+# when they merge. The number may only go down.
+KNOWN_LONG_CODE_LINES = {
+    "05_1_data": 37,
+    "05_3_training": 14,
+    "05_5_finetuning": 48,
+}
+
+KNOWN_LONG_OUTPUT_LINES = {
+    "01_background": 8,
+    "02_core_concepts": 6,
+    "03_algorithm": 9,
+    "04_math": 4,
+    "05_1_data": 18,
+    "05_2_model": 4,
+    "05_3_training": 28,
+    "05_4_decoding": 19,
+    "05_5_finetuning": 10,
+    "06_applications": 6,
+    "07_tools": 9,
+    "08_future": 3,
+    "09_faq": 9,
+}
+
+
+def code_blocks(markdown):
+    """The lines of the fenced code blocks of a Markdown cell (directives
+    such as literalinclude excepted: the package's code is checked by
+    ruff)."""
+    lines, fence, directive = [], None, False
+    for line in markdown.splitlines():
+        stripped = line.strip()
+        if fence is None:
+            if stripped.startswith("```"):
+                fence = stripped[: len(stripped) - len(stripped.lstrip("`"))]
+                directive = stripped[len(fence) :].startswith("{")
+        elif stripped == fence:
+            fence = None
+        elif not directive:
+            lines.append(line)
+    return lines
+
+
+def output_lines(output):
+    if output.output_type == "stream":
+        return output.text.splitlines()
+    if output.output_type == "error":
+        return "\n".join(output.traceback).splitlines()
+    data = output.get("data", {})
+    if {"text/html", "text/markdown", "image/png", "image/svg+xml"} & set(
+        data
+    ):
+        return []
+    return data.get("text/plain", "").splitlines()
+
+
+def long_lines(nb):
+    """(where, line) of every code and output line wider than WIDTH; the
+    setup cell is left to test_setup_cell_fits_the_column."""
+    code, outputs = [], []
+    setup = next((c for c in nb.cells if c.cell_type == "code"), None)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            if cell is setup:
+                continue
+            source = cell.source.splitlines()
+            code += [(f"cell {i}", line) for line in source]
+            for output in cell.get("outputs", []):
+                outputs += [
+                    (f"cell {i} output", s) for s in output_lines(output)
+                ]
+        elif cell.cell_type == "markdown":
+            code += [(f"cell {i} block", s) for s in code_blocks(cell.source)]
+    wide = [(where, line) for where, line in code if len(line) > WIDTH]
+    return wide, [(w, line) for w, line in outputs if len(line) > WIDTH]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_code_fits_the_column(path):
+    wide, _ = long_lines(nbformat.read(path, as_version=4))
+    known = KNOWN_LONG_CODE_LINES.get(path.stem, 0)
+    assert len(wide) <= known, (
+        f"{path.name}: {len(wide)} code lines wider than {WIDTH} characters "
+        f"(known: {known}) "
+        "(wrap them in chapters/NAME.md):\n"
+        + "\n".join(f"  {where}: {line}" for where, line in wide[:10])
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_outputs_fit_the_column(path):
+    _, wide = long_lines(nbformat.read(path, as_version=4))
+    known = KNOWN_LONG_OUTPUT_LINES.get(path.stem, 0)
+    assert len(wide) <= known, (
+        f"{path.name}: {len(wide)} stored output lines wider than {WIDTH} "
+        f"characters (known: {known}); print shorter lines:\n"
+        + "\n".join(f"  {where}: {line}" for where, line in wide[:10])
+    )
+
+
+def test_long_lines_are_found():
+    """The checks above can fail."""
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("# setup: not checked here " + "s" * 80),
+            nbformat.v4.new_code_cell("x = 1  # " + "y" * 80),
+            nbformat.v4.new_markdown_cell("```python\n" + "z" * 80 + "\n```"),
+        ]
+    )
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="w" * 80)
+    ]
+    wide, outputs = long_lines(nb)
+    assert [where for where, _ in wide] == ["cell 1", "cell 2 block"]
+    assert [where for where, _ in outputs] == ["cell 1 output"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the setup cell (shown collapsed) is 82 wide; it changes in every "
+    "chapter at once, after the issue-11 chapters merge",
+)
+def test_setup_cell_fits_the_column():
+    assert max(map(len, SETUP_CELL.splitlines())) <= WIDTH
