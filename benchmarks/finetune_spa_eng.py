@@ -39,7 +39,6 @@ if "SEQ2SEQ_ATTENTION_DATA" not in os.environ and _SHARED.is_dir():
     os.environ["SEQ2SEQ_ATTENTION_DATA"] = str(_SHARED)
 
 import keras
-from bleu_budget import CpuBudget  # benchmarks/bleu_budget.py
 from report import write_report
 
 from seq2seq_attention import data, training
@@ -86,7 +85,9 @@ def pretrain(general_train, args):
     model.fit(
         dataset,
         epochs=1000,
-        callbacks=[CpuBudget(args.pretrain_cpu_minutes * 60)],
+        callbacks=[
+            training.TimeBudget(args.pretrain_cpu_minutes, clock="cpu")
+        ],
         verbose=2,
         shuffle=False,
     )

@@ -317,7 +317,9 @@ def train(
 
 
 class TimeBudget(keras.callbacks.Callback):
-    """Stop training once ``minutes`` of wall-clock time have passed.
+    """Stop training once ``minutes`` of wall-clock time have passed (or of
+    CPU time, with ``clock="cpu"``: a budget that other load on the machine
+    does not shorten).
 
     Checked after every batch; Keras then still runs the validation and the
     epoch-end callbacks of the epoch it stopped in, so the best checkpoint
@@ -330,11 +332,13 @@ class TimeBudget(keras.callbacks.Callback):
         1200.0
     """
 
-    def __init__(self, minutes):
+    def __init__(self, minutes, clock="wall"):
         super().__init__()
         if not minutes > 0:
             raise ValueError(f"a time budget must be positive; got {minutes}.")
-        self.seconds = float(minutes) * 60
+        if clock not in ("wall", "cpu"):
+            raise ValueError(f'clock must be "wall" or "cpu"; got {clock!r}.')
+        self.seconds, self.clock = float(minutes) * 60, clock
         self.steps = 0
         self.wall_seconds = self.cpu_seconds = 0.0
 
@@ -345,5 +349,6 @@ class TimeBudget(keras.callbacks.Callback):
         self.steps += 1
         self.wall_seconds = time.perf_counter() - self._wall
         self.cpu_seconds = time.process_time() - self._cpu
-        if self.wall_seconds >= self.seconds:
+        spent = self.wall_seconds if self.clock == "wall" else self.cpu_seconds
+        if spent >= self.seconds:
             self.model.stop_training = True
