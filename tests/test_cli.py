@@ -291,3 +291,36 @@ def test_dates_reach_99_percent_exact_match_in_the_quick_profile(
     result = json.loads(scores.read_text())
     assert result["sentences"] == 1000
     assert result["exact_match"] >= 0.99, capsys.readouterr().out
+
+
+def test_examples_is_a_random_subset_that_says_how_many(
+    tmp_path, capsys, monkeypatch
+):
+    """``--examples N`` takes a seeded random N of the training split (the
+    corpus file is sorted by length: its first rows are its shortest), and
+    says so, also when N is more than there is."""
+    from seq2seq_attention import recipes
+
+    seen = []
+
+    def record(train_pairs, *args, **kwargs):
+        seen.append(list(train_pairs))
+        raise SystemExit(0)  # the subset is all this test needs
+
+    monkeypatch.setattr(recipes, "train_translator", record)
+    tsv = tmp_path / "tiny.tsv"
+    tsv.write_text(TINY, encoding="utf-8")
+    base = ["train", "--data", str(tsv), "--profile", "quick"]
+    for n, run in ((3, "a"), (3, "b"), (500, "c")):
+        with pytest.raises(SystemExit):
+            cli.main(
+                [*base, "--examples", str(n), "--out", str(tmp_path / run)]
+            )
+    out = capsys.readouterr().out
+    first, again, everything = seen
+    assert len(first) == 3 and first == again  # seeded
+    assert set(first) < set(everything)
+    assert first != everything[:3]  # not the split's first rows
+    assert "training: a random 3 of" in out
+    n = len(everything)
+    assert f"a random {n} of {n} pairs (asked for 500)" in out

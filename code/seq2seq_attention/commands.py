@@ -357,6 +357,18 @@ def _train_in(run, args, split, train_pairs, recipe):
     return translator
 
 
+def _random_subset(pairs, limit, seed, what):
+    """A seeded random sample of ``limit`` pairs (corpus files are sorted by
+    length: their first rows are the shortest), saying how many were used
+    when that is not all of them or not what was asked."""
+    if limit is None or limit == len(pairs):
+        return pairs
+    chosen = data.sample_pairs(pairs, limit, seed=seed)
+    note = "" if limit < len(pairs) else f" (asked for {limit:,})"
+    print(f"{what}: a random {len(chosen):,} of {len(pairs):,} pairs{note}")
+    return chosen
+
+
 def train(args):
     """``seq2seq-attention train``: see :mod:`seq2seq_attention.cli`."""
     profile = training.choose_profile(args.profile)
@@ -367,7 +379,7 @@ def train(args):
     limit = profile.max_train_examples
     if args.data != "dates" and args.examples:
         limit = args.examples
-    train_pairs = split.train if limit is None else split.train[:limit]
+    train_pairs = _random_subset(split.train, limit, args.seed, "training")
     recipe = training_recipe(args, profile, level)
     with runs.RunFolder(args.out, "train") as run:
         state = run.start(
@@ -494,7 +506,9 @@ def _finetune_data(args, translator):
         )
         train_pairs, validation = split.train, split.validation
         if args.examples:
-            train_pairs = train_pairs[: args.examples]
+            train_pairs = _random_subset(
+                train_pairs, args.examples, args.seed, "fine-tuning"
+            )
     if not validation:
         raise DataError(
             f"--data {args.data}: too few pairs to hold out a validation "
