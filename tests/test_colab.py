@@ -107,26 +107,7 @@ def test_colab_shows_the_packages_code_where_the_site_does(path, rendered):
                 )
 
 
-# 05_3_training is being rewritten on the issue-11 branch; its spa-eng cell
-# gets download="google.colab" in sys.modules there.
-PENDING_DOWNLOAD = {"05_3_training"}
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            p,
-            marks=pytest.mark.xfail(
-                strict=True, reason="rewritten on the issue-11 branch"
-            ),
-        )
-        if p.stem in PENDING_DOWNLOAD
-        else p
-        for p in CHAPTERS
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_chapters_using_the_corpus_download_it_in_colab(path):
     code = "\n".join(
         c.source

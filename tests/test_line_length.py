@@ -22,13 +22,9 @@ WIDTH = 79
 # (tools/execute_notebooks.py). These chapters' outputs were stored before
 # the 79-column rule and still hold this many longer lines; the number may
 # only go down: lower it (or delete the entry) after re-executing.
-# Code of chapters being rewritten on another branch (issue 11); formatted
-# when they merge. The number may only go down.
-KNOWN_LONG_CODE_LINES = {
-    "05_1_data": 37,
-    "05_3_training": 14,
-    "05_5_finetuning": 48,
-}
+# Code of a chapter being rewritten for issue 11 (by the lead); the number
+# may only go down.
+KNOWN_LONG_CODE_LINES = {"05_1_data": 37}
 
 KNOWN_LONG_OUTPUT_LINES = {
     "01_background": 8,
@@ -139,10 +135,5 @@ def test_long_lines_are_found():
     assert [where for where, _ in outputs] == ["cell 1 output"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the setup cell (shown collapsed) is 82 wide; it changes in every "
-    "chapter at once, after the issue-11 chapters merge",
-)
 def test_setup_cell_fits_the_column():
     assert max(map(len, SETUP_CELL.splitlines())) <= WIDTH

@@ -10,13 +10,19 @@ REPOSITORY_URL = (
 
 SETUP_CELL = f"""# Setup, the same in every chapter. In Colab it installs the course package
 # (Colab already has TensorFlow and Keras); elsewhere it does nothing.
-import os, sys
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")   # quiet TensorFlow start-up
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # no oneDNN notice; no slower
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow start-up
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # no oneDNN notice
 if "google.colab" in sys.modules:
     import subprocess
+
     package = os.environ.get(
         "SEQ2SEQ_ATTENTION_PACKAGE",  # a local checkout, for testing this cell
-        "git+{REPOSITORY_URL}")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package],
-                   check=True)"""
+        "git+{REPOSITORY_URL}",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", package],
+        check=True,
+    )"""
