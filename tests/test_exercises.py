@@ -653,7 +653,7 @@ def test_luong_output_reference_is_the_package_decoder():
     )
     expected = CHECKERS["luong_output"][1](c, o, W_c, W_out, b_out)
     np.testing.assert_allclose(
-        np.asarray(decoder._logits(c, o)), expected, atol=1e-5
+        np.asarray(decoder.head(o, c)), expected, atol=1e-5
     )
 
 
