@@ -487,6 +487,16 @@ class PointerGenerator(keras.Model):
         """``vocab_size + max_oovs``: the size of the output distribution."""
         return self.vocab_size + self.max_oovs
 
+    @property
+    def source_vocab_size(self):
+        """The decoding protocol's source size: the ids the encoder reads."""
+        return self.vocab_size
+
+    @property
+    def target_vocab_size(self):
+        """The decoding protocol's output size: ``vocab_size + max_oovs``."""
+        return self.extended_vocab_size
+
     def _encode(self, source_ids, training=None):
         return self.encoder(
             _in_vocabulary(source_ids, self.vocab_size), training=training
@@ -507,10 +517,11 @@ class PointerGenerator(keras.Model):
         log_probs, _, _ = self.forward(source_ids, target_in_ids, training)
         return log_probs  # (batch, tgt_len, V + max_oovs)
 
-    def encode(self, source_ids):
+    def encode(self, source_ids, max_steps=None):
         """The decoding protocol's memory: encoder ``states``, ``mask``,
         ``projected_keys``, the extended ``source_ids`` and the decoder's
-        initial ``state``."""
+        initial ``state`` (``max_steps`` is not needed: a recurrent decoder
+        keeps no per-step cache)."""
         states, final, mask = self._encode(source_ids, training=False)
         return {
             "states": states,
