@@ -357,11 +357,13 @@ def _train_in(run, args, split, train_pairs, recipe):
     return translator
 
 
-def _random_subset(pairs, limit, seed, what):
+def _random_subset(pairs, limit, seed, what, asked=True):
     """A seeded random sample of ``limit`` pairs (corpus files are sorted by
     length: their first rows are the shortest), saying how many were used
     when that is not all of them or not what was asked."""
     if limit is None or limit == len(pairs):
+        return pairs
+    if limit > len(pairs) and not asked:  # a profile's cap: nothing to say
         return pairs
     chosen = data.sample_pairs(pairs, limit, seed=seed)
     note = "" if limit < len(pairs) else f" (asked for {limit:,})"
@@ -379,7 +381,9 @@ def train(args):
     limit = profile.max_train_examples
     if args.data != "dates" and args.examples:
         limit = args.examples
-    train_pairs = _random_subset(split.train, limit, args.seed, "training")
+    train_pairs = _random_subset(
+        split.train, limit, args.seed, "training", asked=limit == args.examples
+    )
     recipe = training_recipe(args, profile, level)
     with runs.RunFolder(args.out, "train") as run:
         state = run.start(
