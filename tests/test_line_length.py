@@ -33,7 +33,7 @@ KNOWN_LONG_OUTPUT_LINES = {
     "04_math": 4,
     "05_1_data": 18,
     "05_2_model": 4,
-    "05_3_training": 28,
+    "05_3_training": 5,
     "05_4_decoding": 19,
     "05_5_finetuning": 10,
     "06_applications": 6,
