@@ -536,7 +536,9 @@ def main(argv=None):
     except OSError as error:
         if args.debug or not _environmental(error):
             raise
-        return _fail(args.command, runs.describe_os_error(error))
+        # the file if the error names it, else the folder being written
+        where = error.filename or getattr(args, "out", None)
+        return _fail(args.command, runs.describe_os_error(error, where))
     except KeyboardInterrupt:
         if args.debug:
             raise

@@ -399,9 +399,9 @@ def train(args):
                 "--overwrite to train it again."
             )
             return 0
-        print(
-            f"{args.data}: {len(train_pairs)} training pairs, "
-            f"{len(split.validation)} validation, {len(split.test)} test; "
+        print(  # two short lines: they fit a terminal and the book
+            f"{Path(args.data).name}: {len(train_pairs)} training pairs, "
+            f"{len(split.validation)} validation, {len(split.test)} test\n"
             f"profile {profile.name}; {recipe.tokens} tokens, "
             f"{recipe.decoder} decoder, {recipe.attention} attention"
             + ("; resuming the interrupted run" if state == "resume" else "")
