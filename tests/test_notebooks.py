@@ -6,6 +6,7 @@ tests/test_pairing.py checks that each notebook agrees with its text source,
 chapters/NAME.md.)
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -114,6 +115,23 @@ def test_setup_cell_outside_colab_installs_nothing(monkeypatch):
         lambda *a, **k: pytest.fail("must not install outside Colab"),
     )
     exec(SETUP_CELL, {})
+
+
+def test_setup_cell_keeps_tensorflow_start_up_off_stderr():
+    # Colab's full tensorflow wheel on a runtime without a GPU logs
+    # "E ... cuda_platform.cc:51] failed call to cuInit" at its first op
+    # (measured in a Colab-pinned virtualenv); the setup cell's log level
+    # hides it. Here: nothing at all on stderr from TensorFlow's start-up.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+    program = SETUP_CELL + "\nimport tensorflow as tf\ntf.constant(1.0) + 1\n"
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stderr == ""
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -13,7 +13,9 @@ SETUP_CELL = f"""# Setup, the same in every chapter. In Colab it installs the co
 import os
 import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow start-up
+# Quiet TensorFlow's C++ log. Level 3 also hides the "failed call to cuInit"
+# line that a runtime without a GPU prints; errors still raise in Python.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # no oneDNN notice
 if "google.colab" in sys.modules:
     import subprocess
