@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import textwrap
 import time
 from pathlib import Path
 
@@ -60,6 +61,22 @@ class Profile:
     epochs: int
     max_train_examples: int | None  # None: the whole training split
     mixed_precision: bool
+
+    def __str__(self):
+        """The profile's sizes, wrapped to the book's code column.
+
+        Example:
+            >>> print(PROFILES["quick"])
+            quick profile: embedding_dim=64, units=128, batch_size=64,
+              epochs=8, max_train_examples=20000, mixed_precision=False
+        """
+        sizes = ", ".join(
+            f"{field.name}={getattr(self, field.name)}"
+            for field in dataclasses.fields(self)[1:]
+        )
+        return textwrap.fill(
+            f"{self.name} profile: {sizes}", 79, subsequent_indent="  "
+        )
 
 
 PROFILES = {

@@ -28,9 +28,41 @@ Example:
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
-__all__ = ["call_solution", "run_cases"]
+__all__ = ["call_solution", "report", "run_cases"]
+
+WIDTH = 79  # the book's code column
+
+
+def report(message):
+    r"""Print a checker's message, each line wrapped to the book's column
+    (continuations indented two more spaces than their line).
+
+    Example:
+        >>> report("✘ f: " + "word " * 20 + "\n    expected 1")
+        ✘ f: word word word word word word word word word word word word word
+          word word word word word word word
+            expected 1
+    """
+    print("\n".join(_wrap(line) for line in message.split("\n")))
+
+
+def _wrap(line):
+    if len(line) <= WIDTH:
+        return line
+    indent = line[: len(line) - len(line.lstrip())]
+    return "\n".join(
+        textwrap.wrap(
+            line,
+            WIDTH,
+            subsequent_indent=indent + "  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    )
 
 
 def call_solution(name, fn, *args):
@@ -39,13 +71,10 @@ def call_solution(name, fn, *args):
     try:
         result = fn(*args)
     except NotImplementedError:
-        print(
-            f"✘ {name}: not implemented yet. Complete the function, then "
-            "run the cell again."
-        )
+        report(f"✘ {name}: not implemented yet; finish it and rerun the cell.")
         return False, None
     if result is None:
-        print(
+        report(
             f"✘ {name}: your function returned None. Did you forget `return`?"
         )
         return False, None
@@ -71,7 +100,7 @@ def run_cases(name, fn, cases, success, hint, atol=1e-6, outputs=None):
             parts = [("", got, expected)]
         else:
             if not isinstance(got, (tuple, list)) or len(got) != len(outputs):
-                print(
+                report(
                     f"✘ {name}: wrong result for {description}: expected a "
                     f"tuple ({', '.join(outputs)}), got "
                     f"{type(got).__name__}. {hint}"
@@ -85,7 +114,7 @@ def run_cases(name, fn, cases, success, hint, atol=1e-6, outputs=None):
             got_part = np.asarray(got_part, dtype=float)
             expected_part = np.asarray(expected_part, dtype=float)
             if got_part.shape != expected_part.shape:
-                print(
+                report(
                     f"✘ {name}: wrong {what}shape for {description}: "
                     f"expected {expected_part.shape}, got "
                     f"{got_part.shape}. {hint}"
@@ -93,10 +122,10 @@ def run_cases(name, fn, cases, success, hint, atol=1e-6, outputs=None):
                 return
             if not np.allclose(got_part, expected_part, atol=atol, rtol=1e-5):
                 with np.printoptions(precision=4, suppress=True):
-                    print(
+                    report(
                         f"✘ {name}: wrong {what}values for {description}:\n"
                         f"    expected {expected_part}\n    got      "
                         f"{got_part}\n  {hint}"
                     )
                 return
-    print(f"✔ {name}: {success}")
+    report(f"✔ {name}: {success}")

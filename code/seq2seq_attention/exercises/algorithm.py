@@ -8,15 +8,14 @@ Example:
     >>> def unfinished(*args):
     ...     raise NotImplementedError
     >>> check_decoder_step_shapes(unfinished)
-    ✘ decoder_step_shapes: not implemented yet. Complete the function, then run
-    the cell again.
+    ✘ decoder_step_shapes: not implemented yet; finish it and rerun the cell.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._harness import call_solution, run_cases
+from ._harness import call_solution, report, run_cases
 
 __all__ = [
     "check_decoder_step_shapes",
@@ -88,7 +87,7 @@ def check_decoder_step_shapes(fn):
         ).format(*case)
         if not isinstance(got, dict) or set(got) != set(expected):
             what = sorted(got) if isinstance(got, dict) else type(got).__name__
-            print(
+            report(
                 f"✘ {name}: wrong result for {described}: expected a "
                 f"dict with the keys {sorted(expected)}, got {what}.\n"
                 f"  {hint}"
@@ -100,13 +99,13 @@ def check_decoder_step_shapes(fn):
             if tuple(int(d) for d in got[k]) != expected[k]
         }
         if wrong:
-            print(
+            report(
                 f"✘ {name}: wrong shapes for {described}:\n    expected "
                 f"{ ({k: expected[k] for k in wrong}) }\n    got      "
                 f"{wrong}\n  {hint}"
             )
             return
-    print(f"✔ {name}: right for both decoders on 4 cases.")
+    report(f"✔ {name}: right for both decoders on 4 cases.")
 
 
 def _luong_case(seed, vocab, embedding_dim, units, src_len, real):
@@ -304,13 +303,13 @@ def check_next_token(fn):
         if not ok:
             return
         if not isinstance(got, (int, np.integer)) or int(got) != expected:
-            print(
+            report(
                 f"✘ {name}: wrong token for {description} (step={step}, "
                 f"limit={limit}):\n    expected {expected}\n    got      "
                 f"{got!r}\n  {hint}"
             )
             return
-    print(
+    report(
         f"✔ {name}: right on 4 cases: a plain step, padding or [START] the "
         "best, and the last step."
     )

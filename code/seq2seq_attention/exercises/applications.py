@@ -7,8 +7,7 @@ Example:
     >>> def unfinished(*args):
     ...     raise NotImplementedError
     >>> check_sort_positions(unfinished)
-    ✘ sort_positions: not implemented yet. Complete the function, then run the
-    cell again.
+    ✘ sort_positions: not implemented yet; finish it and rerun the cell.
 """
 
 from __future__ import annotations

@@ -8,15 +8,14 @@ Example:
     >>> def unfinished(*args):
     ...     raise NotImplementedError
     >>> check_fixed_vector(unfinished)
-    ✘ fixed_vector: not implemented yet. Complete the function, then run the
-    cell again.
+    ✘ fixed_vector: not implemented yet; finish it and rerun the cell.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._harness import call_solution, run_cases
+from ._harness import call_solution, report, run_cases
 
 __all__ = [
     "check_fixed_vector",
@@ -166,7 +165,7 @@ def check_exact_match_by_length(fn):
         if got.shape != expected.shape or not np.allclose(
             got, expected, equal_nan=True
         ):
-            print(
+            report(
                 f"✘ exact_match_by_length: wrong values for {description}:\n"
                 f"    expected {expected}\n    got      {got}\n  Hint: "
                 "for each pair of neighbouring edges keep the sources "
@@ -174,7 +173,7 @@ def check_exact_match_by_length(fn):
                 "reference) over them; use np.nan when there are none."
             )
             return
-    print(
+    report(
         "✔ exact_match_by_length: right on 3 cases, including an empty "
         "range (nan)."
     )

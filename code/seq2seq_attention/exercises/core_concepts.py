@@ -8,8 +8,7 @@ Example:
     >>> def unfinished(*args):
     ...     raise NotImplementedError
     >>> check_soft_lookup(unfinished)
-    ✘ soft_lookup: not implemented yet. Complete the function, then run the
-    cell again.
+    ✘ soft_lookup: not implemented yet; finish it and rerun the cell.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import reference
-from ._harness import call_solution, run_cases
+from ._harness import call_solution, report, run_cases
 
 __all__ = [
     "check_soft_lookup",
@@ -239,7 +238,7 @@ def check_best_sequence(fn):
             expected_score = _sequence_log_prob(
                 table, expected.tolist(), start_id
             )
-            print(
+            report(
                 f"✘ {name}: wrong sequence for {description} "
                 f"(max_length={args[3]}):\n    expected "
                 f"{expected.tolist()} (log-probability "
@@ -248,7 +247,7 @@ def check_best_sequence(fn):
                 f"{got_score})\n  {hint}"
             )
             return
-    print(
+    report(
         f"✔ {name}: finds the most likely sequence on 3 tables, including "
         "one that fools greedy decoding."
     )

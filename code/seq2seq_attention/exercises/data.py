@@ -8,15 +8,14 @@ Example:
     >>> def unfinished(*args):
     ...     raise NotImplementedError
     >>> check_separate_punctuation(unfinished)
-    ✘ separate_punctuation: not implemented yet. Complete the function, then
-    run the cell again.
+    ✘ separate_punctuation: not implemented yet; finish it and rerun the cell.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._harness import call_solution
+from ._harness import call_solution, report
 
 __all__ = [
     "check_separate_punctuation",
@@ -58,12 +57,12 @@ def check_separate_punctuation(fn):
         if not ok:
             return
         if got != expected:
-            print(
+            report(
                 f"✘ separate_punctuation: for {text!r} expected "
                 f"{expected!r}, got {got!r}.\n  {hint}"
             )
             return
-    print(
+    report(
         "✔ separate_punctuation: 6 sentences in 3 scripts, including ¿ ¡ « "
         "» and 。."
     )
@@ -116,14 +115,14 @@ def check_ordinal(fn):
         if not ok:
             return
         if got != english_ordinal(day):
-            print(
+            report(
                 f"✘ ordinal: for {day} expected {english_ordinal(day)!r}, "
                 f'got {got!r}.\n  Hint: 11, 12 and 13 take "th" '
                 "(eleventh, twelfth, thirteenth) although they end in "
                 "1, 2, 3."
             )
             return
-    print("✔ ordinal: right for every day of the month, and for 101 to 113.")
+    report("✔ ordinal: right for every day of the month, and for 101 to 113.")
 
 
 def check_split_by_source(fn):
@@ -175,7 +174,7 @@ def check_split_by_source(fn):
     train, test = [list(map(tuple, part)) for part in got]
     both = sorted({s for s, _ in train} & {s for s, _ in test})
     if both:
-        print(
+        report(
             "✘ split_by_source: these sources are in both train and test: "
             f"{both[:3]}{'...' if len(both) > 3 else ''} A test source "
             "seen in training makes the test score too optimistic.\n  "
@@ -183,7 +182,7 @@ def check_split_by_source(fn):
         )
         return
     if sorted(train + test) != sorted(pairs):
-        print(
+        report(
             "✘ split_by_source: train and test together must hold every "
             f"pair exactly once ({len(pairs)} pairs); they hold "
             f"{len(train) + len(test)}.\n  {hint}"
@@ -191,7 +190,7 @@ def check_split_by_source(fn):
         return
     n_test = len({s for s, _ in test})
     if n_test != 10:
-        print(
+        report(
             "✘ split_by_source: 40 distinct sources and test_fraction=0.25 "
             f"should give 10 test sources, got {n_test}. The fraction "
             f"counts distinct sources, not pairs.\n  {hint}"
@@ -201,14 +200,14 @@ def check_split_by_source(fn):
     if not ok:
         return
     if sorted(map(tuple, again[1])) != sorted(test):
-        print(
+        report(
             "✘ split_by_source: two calls with the same seed gave different "
             "test sets. Use np.random.default_rng(seed), and sort the "
             "distinct sources before shuffling (sets have no fixed "
             "order)."
         )
         return
-    print(
+    report(
         "✔ split_by_source: disjoint sources, every pair kept once, right "
         "size, same split for the same seed."
     )
@@ -267,14 +266,14 @@ def check_teacher_forcing(fn):
             ("target_out", got_out, expected_out),
         ):
             if g.shape != e.shape or not np.array_equal(g, e):
-                print(
+                report(
                     f"✘ teacher_forcing: wrong {what} for sequences "
                     f"{sequences} (start={start_id}, end={end_id}):\n    "
                     f"expected {e.tolist()}\n    got      {g.tolist()}\n"
                     f"  {hint}"
                 )
                 return
-    print(
+    report(
         "✔ teacher_forcing: right inputs and outputs, offset by one and "
         "padded with 0, on 3 batches."
     )

@@ -7,15 +7,14 @@ Example:
     >>> def unfinished(*args):
     ...     raise NotImplementedError
     >>> check_length_penalty(unfinished)
-    ✘ length_penalty: not implemented yet. Complete the function, then run the
-    cell again.
+    ✘ length_penalty: not implemented yet; finish it and rerun the cell.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._harness import call_solution, run_cases
+from ._harness import call_solution, report, run_cases
 
 __all__ = [
     "check_length_penalty",
@@ -284,7 +283,7 @@ def check_greedy_decode(fn):
                 name, fn, _toy_model(table), start_id, end_id, max_length
             )
         except _RunawayLoop:
-            print(
+            report(
                 f"✘ {name}: for {description} (max_length={max_length}) "
                 "your loop called the model more than 100 times: it "
                 "does not stop. A model that never writes [END] must be "
@@ -295,14 +294,14 @@ def check_greedy_decode(fn):
             return
         got = np.asarray(got)
         if got.shape != expected.shape or not np.array_equal(got, expected):
-            print(
+            report(
                 f"✘ {name}: wrong tokens for {description} "
                 f"(max_length={max_length}):\n    expected "
                 f"{expected.tolist()}\n    got      {got.tolist()}\n  "
                 f"{hint}"
             )
             return
-    print(
+    report(
         f"✔ {name}: right on 3 toy models, including one that never "
         "produces [END]."
     )

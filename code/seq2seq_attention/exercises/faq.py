@@ -7,8 +7,7 @@ Example:
     >>> def unfinished(*args):
     ...     raise NotImplementedError
     >>> check_quadratic_fit(unfinished)
-    ✘ quadratic_fit: not implemented yet. Complete the function, then run the
-    cell again.
+    ✘ quadratic_fit: not implemented yet; finish it and rerun the cell.
 """
 
 from __future__ import annotations

@@ -7,8 +7,7 @@ Example:
     >>> def unfinished(*args):
     ...     raise NotImplementedError
     >>> check_oov_rate(unfinished)
-    ✘ oov_rate: not implemented yet. Complete the function, then run the cell
-    again.
+    ✘ oov_rate: not implemented yet; finish it and rerun the cell.
 """
 
 from __future__ import annotations

@@ -8,8 +8,7 @@ Example:
     >>> def unfinished(*args):
     ...     raise NotImplementedError
     >>> check_split_heads(unfinished)
-    ✘ split_heads: not implemented yet. Complete the function, then run the
-    cell again.
+    ✘ split_heads: not implemented yet; finish it and rerun the cell.
 """
 
 from __future__ import annotations

@@ -7,8 +7,7 @@ Example:
     >>> def unfinished(*args):
     ...     raise NotImplementedError
     >>> check_stable_softmax(unfinished)
-    ✘ stable_softmax: not implemented yet. Complete the function, then run the
-    cell again.
+    ✘ stable_softmax: not implemented yet; finish it and rerun the cell.
 """
 
 from __future__ import annotations

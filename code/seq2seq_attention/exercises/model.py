@@ -8,8 +8,7 @@ Example:
     >>> def unfinished(*args):
     ...     raise NotImplementedError
     >>> check_encoder_output_shapes(unfinished)
-    ✘ encoder_output_shapes: not implemented yet. Complete the function, then
-    run the cell again.
+    ✘ encoder_output_shapes: not implemented yet; finish it and rerun the cell.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import reference
-from ._harness import call_solution, run_cases
+from ._harness import call_solution, report, run_cases
 
 __all__ = [
     "check_encoder_output_shapes",
@@ -121,7 +120,7 @@ def check_encoder_output_shapes(fn):
                 if got is not None and len(got) == 2
                 else "something that is not two shapes"
             )
-            print(
+            report(
                 f"✘ {name}: wrong shapes for batch={batch}, "
                 f"src_len={src_len}, units={units}, "
                 f"bidirectional={bidirectional}, "
@@ -130,7 +129,7 @@ def check_encoder_output_shapes(fn):
                 f"{shown}\n  {hint}"
             )
             return
-    print(
+    report(
         f"✔ {name}: right for 5 encoders: one direction, and two merged by "
         "sum, ave, mul and concat."
     )

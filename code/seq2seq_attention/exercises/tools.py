@@ -7,15 +7,14 @@ Example:
     >>> def unfinished(*args):
     ...     raise NotImplementedError
     >>> check_clipped_precision(unfinished)
-    ✘ clipped_precision: not implemented yet. Complete the function, then run
-    the cell again.
+    ✘ clipped_precision: not implemented yet; finish it and rerun the cell.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._harness import call_solution, run_cases
+from ._harness import call_solution, report, run_cases
 
 __all__ = [
     "check_clipped_precision",
@@ -166,9 +165,9 @@ def check_signature_differences(fn):
         if not ok:
             return
         if list(got) != expected:
-            print(
+            report(
                 f"✘ signature_differences: wrong names for\n    {a}\n    {b}\n"
                 f"    expected {expected}\n    got      {list(got)}\n  {hint}"
             )
             return
-    print("✔ signature_differences: right on 4 pairs of signatures.")
+    report("✔ signature_differences: right on 4 pairs of signatures.")

@@ -7,8 +7,7 @@ Example:
     >>> def unfinished(*args):
     ...     raise NotImplementedError
     >>> check_masked_cross_entropy(unfinished)
-    ✘ masked_cross_entropy: not implemented yet. Complete the function, then
-    run the cell again.
+    ✘ masked_cross_entropy: not implemented yet; finish it and rerun the cell.
 """
 
 from __future__ import annotations
