@@ -272,3 +272,70 @@ def test_architecture_diagram_is_what_its_script_draws():
     )
     model_chapter = (ROOT / "chapters" / "05_2_model.md").read_text()
     assert "../images/seq2seq_attention.svg" in model_chapter
+
+
+# -- the outline the course was written from, as an appendix ------------------
+
+OUTLINE = ROOT / "outline.md"
+# The outline's nine sections, as the page names them.
+OUTLINE_SECTIONS = (
+    "Background",
+    "Core concepts",
+    "The algorithm",
+    "The math",
+    "Practice",
+    "Applications",
+    "Tools and resources",
+    "Future directions",
+    "FAQ",
+)
+# Prose about the outline (not "outlined in red").
+MENTIONS_OUTLINE = re.compile(r"\bearly draft\b|\boutline\b", re.I)
+# {doc}`outline`, {doc}`text <../outline>`, {doc}`/outline`, ...
+LINKS_TO_OUTLINE = re.compile(r"\{doc\}`(?:[^`<]*<)?(?:\.\./|/)?outline>?`")
+
+
+def test_outline_page_is_in_the_reference_part():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    reference = next(p for p in toc["parts"] if p["caption"] == "Reference")
+    assert "outline" in [c["file"] for c in reference["chapters"]]
+    assert OUTLINE.read_text().startswith("# Appendix: the course outline")
+
+
+def test_outline_page_names_nine_sections_and_links_every_chapter():
+    text = OUTLINE.read_text()
+    rows = re.findall(r"^\| (\d) \| \*\*([^*]+)\*\*", text, re.M)
+    assert rows == [(str(i), s) for i, s in enumerate(OUTLINE_SECTIONS, 1)]
+    chapters = [s for s in toc_files() if s.startswith("chapters/")]
+    unlinked = [s for s in chapters if f"<{s}>`" not in text]
+    assert not unlinked, f"outline.md does not link to {unlinked}"
+    # the two slips, and where the chapters show them
+    assert "return_sequences=True" in text
+    assert "{ref}`model-return-sequences`" in text
+    assert "<math-indices>`" in text
+    assert "e_{ij} = v^\\top \\tanh(W_1 x_i + W_2 y_j + b)" in text
+    for label, chapter in (
+        ("model-return-sequences", "05_2_model"),
+        ("math-indices", "04_math"),
+    ):
+        source = (ROOT / "chapters" / f"{chapter}.md").read_text()
+        assert f"({label})=" in source, f"{chapter}.md lost ({label})="
+
+
+@pytest.mark.parametrize("stem", toc_files())
+def test_pages_that_mention_the_outline_link_to_it(stem):
+    path = page_of(stem)
+    if path is None or stem == "outline":
+        return
+    markdown, _ = page_text(path)
+    if MENTIONS_OUTLINE.search(markdown):
+        assert LINKS_TO_OUTLINE.search(markdown), (
+            f"{path.relative_to(ROOT)} mentions the course's outline (or an "
+            "early draft) but does not link to it: add {doc}`../outline`"
+        )
+
+
+def test_the_chapters_that_correct_the_outline_link_to_it():
+    for stem in ("04_math", "05_2_model", "06_applications"):
+        markdown, _ = page_text(ROOT / "chapters" / f"{stem}.ipynb")
+        assert LINKS_TO_OUTLINE.search(markdown), stem
