@@ -19,6 +19,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import nbformat
 import pytest
@@ -262,16 +263,56 @@ def test_mathjax_is_served_with_the_site_not_from_a_cdn():
     assert (mathjax / "LICENSE").is_file()
 
 
-def test_architecture_diagram_is_what_its_script_draws():
+def diagrams():
+    """tools/make_diagrams.py: {file name: (draw function, chapter)}."""
     sys.path.insert(0, str(ROOT / "tools"))
-    import make_architecture_diagram as diagram
+    import make_diagrams
 
-    assert diagram.OUT.read_text() == diagram.svg(), (
-        "images/seq2seq_attention.svg is stale: run "
-        "tools/make_architecture_diagram.py"
+    return make_diagrams.FIGURES
+
+
+@pytest.mark.parametrize("name", sorted(diagrams()))
+def test_diagram_is_what_its_script_draws(name):
+    draw, _ = diagrams()[name]
+    assert (ROOT / "images" / name).read_text() == draw(), (
+        f"images/{name} is stale: run tools/make_diagrams.py"
     )
-    model_chapter = (ROOT / "chapters" / "05_2_model.md").read_text()
-    assert "../images/seq2seq_attention.svg" in model_chapter
+
+
+@pytest.mark.parametrize("name", sorted(diagrams()))
+def test_diagram_is_shown_by_its_chapter(name):
+    _, chapter = diagrams()[name]
+    text = (ROOT / "chapters" / chapter).read_text()
+    figure = re.search(
+        r"^```\{figure\} \.\./images/" + re.escape(name) + r"\n(.*?)^```$",
+        text,
+        re.M | re.S,
+    )
+    assert figure, f"chapters/{chapter} should show images/{name}"
+    assert re.search(r"^:alt: \S", figure[1], re.M), f"{name}: no :alt: text"
+    assert "tools/make_diagrams.py" in figure[1], (
+        f"{name}: the caption should name the script that draws it"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(diagrams()))
+def test_diagram_is_an_svg_with_a_title_and_a_description(name):
+    root = ElementTree.parse(ROOT / "images" / name).getroot()
+    svg = "{http://www.w3.org/2000/svg}"
+    assert root.tag == f"{svg}svg"
+    for part in ("title", "desc"):
+        element = root.find(f"{svg}{part}")
+        assert element is not None and element.text.strip(), (
+            f"images/{name} has no <{part}>"
+        )
+
+
+def test_every_svg_in_images_is_drawn_by_the_script():
+    drawn = set(diagrams())
+    svgs = {path.name for path in (ROOT / "images").glob("*.svg")}
+    assert svgs == drawn, (
+        f"images/ SVGs not drawn by tools/make_diagrams.py: {svgs - drawn}"
+    )
 
 
 # -- the outline the course was written from, as an appendix ------------------
