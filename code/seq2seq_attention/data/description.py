@@ -68,12 +68,13 @@ class Description:
         for side in ("source", "target"):
             size = getattr(self, f"{side}_vocabulary")
             if size is not None:
-                lines.append(
+                lines += [  # two lines: each fits the 79-column code column
                     f"  {side} vocabulary: {size:,} ids; covers "
                     f"{getattr(self, f'{side}_type_coverage'):.1%} of "
-                    "distinct tokens; OOV rate "
-                    f"{getattr(self, f'{side}_oov_rate'):.2%} of tokens"
-                )
+                    "distinct tokens",
+                    f"  {side} OOV rate: "
+                    f"{getattr(self, f'{side}_oov_rate'):.2%} of tokens",
+                ]
         return "\n".join(lines)
 
     def plot(self, axes=None):
@@ -157,10 +158,10 @@ def describe(
         corpus: 3 pairs, 2 distinct sources, 3 distinct targets
           source length (tokens): p50=2  p90=2  p95=2  p99=2  p100=2
           target length (tokens): p50=2  p90=2  p95=2  p99=2  p100=2
-          source vocabulary: 6 ids; covers 66.7% of distinct tokens; OOV rate
-          16.67% of tokens
-          target vocabulary: 6 ids; covers 50.0% of distinct tokens; OOV rate
-          33.33% of tokens
+          source vocabulary: 6 ids; covers 66.7% of distinct tokens
+          source OOV rate: 16.67% of tokens
+          target vocabulary: 6 ids; covers 50.0% of distinct tokens
+          target OOV rate: 33.33% of tokens
         >>> d.source_oov_rate
         0.16666666666666663
     """
