@@ -18,24 +18,6 @@ from setup_cell import SETUP_CELL  # noqa: E402
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 WIDTH = 79
 
-# Stored outputs change only when a chapter is executed again
-# (tools/execute_notebooks.py). These chapters' outputs were stored before
-# the 79-column rule and still hold this many longer lines; the number may
-# only go down: lower it (or delete the entry) after re-executing.
-KNOWN_LONG_OUTPUT_LINES = {
-    "01_background": 4,
-    "02_core_concepts": 3,
-    "03_algorithm": 6,
-    "05_1_data": 15,
-    "05_2_model": 1,
-    "05_3_training": 1,
-    "05_4_decoding": 14,
-    "05_5_finetuning": 6,
-    "06_applications": 3,
-    "07_tools": 4,
-    "09_faq": 5,
-}
-
 
 def code_blocks(markdown):
     """The lines of the fenced code blocks of a Markdown cell (directives
@@ -102,10 +84,10 @@ def test_code_fits_the_column(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_outputs_fit_the_column(path):
     _, wide = long_lines(nbformat.read(path, as_version=4))
-    known = KNOWN_LONG_OUTPUT_LINES.get(path.stem, 0)
-    assert len(wide) <= known, (
+    assert not wide, (
         f"{path.name}: {len(wide)} stored output lines wider than {WIDTH} "
-        f"characters (known: {known}); print shorter lines:\n"
+        "characters; print shorter lines, then execute the chapter again "
+        "(tools/execute_notebooks.py):\n"
         + "\n".join(f"  {where}: {line}" for where, line in wide[:10])
     )
 
