@@ -19,27 +19,40 @@ PAIRS = [
 
 
 @pytest.fixture(scope="session")
-def dates_run(tmp_path_factory):
+def dates_run(tmp_path_factory, worker_id):
     """A run folder of ``seq2seq-attention train --data dates --profile quick``
-    (about 3 CPU-minutes): the English-dates translator at
-    ``dates_run / "translator.keras"``, trained once per session."""
+    (minutes of training): the English-dates translator at
+    ``dates_run / "translator.keras"``.
+
+    Trained once per test session, also when pytest-xdist runs the tests on
+    several workers: the first worker to need it trains it under a file
+    lock in the folder all workers share; the others wait, then reuse it.
+    """
+    from filelock import FileLock
+
     from seq2seq_attention import cli
 
-    folder = tmp_path_factory.mktemp("dates") / "run"
-    assert (
-        cli.main(
-            [
-                "train",
-                "--data",
-                "dates",
-                "--out",
-                str(folder),
-                "--profile",
-                "quick",
-            ]
-        )
-        == 0
-    )
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # one folder per session, above the workers'
+    folder = shared / "dates" / "run"
+    done = shared / "dates" / "trained"
+    with FileLock(str(shared / "dates.lock")):
+        if not done.is_file():
+            folder.parent.mkdir(exist_ok=True)
+            status = cli.main(
+                [
+                    "train",
+                    "--data",
+                    "dates",
+                    "--out",
+                    str(folder),
+                    "--profile",
+                    "quick",
+                ]
+            )
+            assert status == 0
+            done.touch()
     return folder
 
 

@@ -408,7 +408,8 @@ def train(args):
         )
         translator = _train_in(run, args, split, train_pairs, recipe)
     scores = score(translator, split.validation, "auto", limit=1000)
-    print(f"saved {args.out / 'translator.keras'}; validation:")
+    print(f"saved {args.out / 'translator.keras'}")  # a path: any length
+    print("validation:")
     print(format_scores(scores))
     return 0
 
