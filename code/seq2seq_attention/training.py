@@ -75,7 +75,9 @@ class Profile:
             for field in dataclasses.fields(self)[1:]
         )
         return textwrap.fill(
-            f"{self.name} profile: {sizes}", 79, subsequent_indent="  "
+            f"{self.name} profile: {sizes}",
+            progress.WIDTH,
+            subsequent_indent="  ",
         )
 
 

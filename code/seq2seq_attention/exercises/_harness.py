@@ -32,9 +32,9 @@ import textwrap
 
 import numpy as np
 
-__all__ = ["call_solution", "report", "run_cases"]
+from ..progress import WIDTH  # the book's code column
 
-WIDTH = 79  # the book's code column
+__all__ = ["call_solution", "report", "run_cases"]
 
 
 def report(message):
