@@ -24,7 +24,7 @@ early stopping on 200 Spanish validation dates.
     .venv/bin/python benchmarks/finetune_dates.py --sizes 50 --seeds 0
 
 The pretrained model is cached in ``--work`` (re-used when present). A
-measurement, not a test: tests/test_finetune.py asserts the behaviour.
+measurement, not a test: tests/test_dates_quick_run.py asserts the behaviour.
 """
 
 from __future__ import annotations

@@ -18,42 +18,12 @@ PAIRS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def dates_run(tmp_path_factory, worker_id):
-    """A run folder of ``seq2seq-attention train --data dates --profile quick``
-    (minutes of training): the English-dates translator at
-    ``dates_run / "translator.keras"``.
-
-    Trained once per test session, also when pytest-xdist runs the tests on
-    several workers: the first worker to need it trains it under a file
-    lock in the folder all workers share; the others wait, then reuse it.
-    """
-    from filelock import FileLock
-
-    from seq2seq_attention import cli
-
-    shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        shared = shared.parent  # one folder per session, above the workers'
-    folder = shared / "dates" / "run"
-    done = shared / "dates" / "trained"
-    with FileLock(str(shared / "dates.lock")):
-        if not done.is_file():
-            folder.parent.mkdir(exist_ok=True)
-            status = cli.main(
-                [
-                    "train",
-                    "--data",
-                    "dates",
-                    "--out",
-                    str(folder),
-                    "--profile",
-                    "quick",
-                ]
-            )
-            assert status == 0
-            done.touch()
-    return folder
+@pytest.fixture(autouse=True)
+def _same_random_state_for_every_test():
+    """Each test starts from seed 0 (Python, numpy, TensorFlow): a test's
+    random weights never depend on which tests ran before it in the same
+    process, which differs between one process and pytest-xdist workers."""
+    keras.utils.set_random_seed(0)
 
 
 @pytest.fixture(scope="session")

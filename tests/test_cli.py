@@ -266,33 +266,6 @@ def test_bad_arguments_and_help():
     )
 
 
-def test_dates_reach_99_percent_exact_match_in_the_quick_profile(
-    dates_run, tmp_path, capsys
-):
-    """The quality bar of the course's first task, on held-out dates (accuracy,
-    never time)."""
-    scores = tmp_path / "scores.json"
-    assert (
-        cli.main(
-            [
-                "evaluate",
-                "--model",
-                str(dates_run / "translator.keras"),
-                "--data",
-                "dates",
-                "--limit",
-                "1000",
-                "--json",
-                str(scores),
-            ]
-        )
-        == 0
-    )
-    result = json.loads(scores.read_text())
-    assert result["sentences"] == 1000
-    assert result["exact_match"] >= 0.99, capsys.readouterr().out
-
-
 def test_examples_is_a_random_subset_that_says_how_many(
     tmp_path, capsys, monkeypatch
 ):

@@ -306,7 +306,8 @@ DATES_RECIPE = dict(
     max_tokens=None,
 )
 """How ``train --data dates`` changes the recipe: the course's first task,
-measured at 99% exact match in the quick profile (``tests/test_cli.py``)."""
+measured at 99% exact match in the quick profile
+(``tests/test_dates_quick_run.py``)."""
 
 
 def training_recipe(args, profile, level):
