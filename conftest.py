@@ -2,12 +2,21 @@
 order in which test files are handed to pytest-xdist's workers."""
 
 import os
+import tempfile
+import uuid
 
 # Quiet, deterministic TensorFlow start-up (see README: "Why oneDNN is off").
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("MPLBACKEND", "Agg")  # no display in CI
+# The models chapters share (seq2seq_attention.chapter_models) are cached in
+# a folder of this test run, shared by its workers: never a reader's cache,
+# never a previous run's.
+_RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
+os.environ["SEQ2SEQ_ATTENTION_CACHE"] = os.path.join(
+    tempfile.gettempdir(), f"seq2seq-attention-tests-{_RUN}"
+)
 if os.environ.get("PYTEST_XDIST_WORKER"):
     # One thread per operation in each worker (notebook kernels and CLI
     # subprocesses inherit it): with two workers on two cores, two trainings
