@@ -21,7 +21,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import keras
 import matplotlib.pyplot as plt
 
-from seq2seq_attention import data, dates, training
+from seq2seq_attention import chapter_models, training
 from seq2seq_attention.models import Seq2SeqAttention
 from seq2seq_attention.plots import plot_attention
 from seq2seq_attention.translator import Translator
@@ -34,44 +34,25 @@ EXAMPLES = ["saturday 21 june 1987", "3/14/15"]
 def main():
     profile = training.choose_profile("quick")
     keras.utils.set_random_seed(0)
-    split = data.split_by_source(dates.generate_dates(10_000, seed=0), seed=0)
-    src_vec = data.make_vectorizer(
-        [s for s, _ in split.train], level="character"
-    )
-    tgt_vec = data.make_vectorizer(
-        [t for _, t in split.train], level="character"
-    )
-    train_ds = data.make_dataset(
-        split.train,
-        src_vec,
-        tgt_vec,
-        batch_size=profile.batch_size,
-        seed=0,
-        buckets=4,
-    )
-    val_ds = data.make_dataset(
-        split.validation,
-        src_vec,
-        tgt_vec,
-        batch_size=profile.batch_size,
-        shuffle=False,
-    )
+    task = chapter_models.dates_data(profile)  # as chapters 5.3-5.5
     model, _ = training.train(
         lambda: Seq2SeqAttention(
-            src_vec.vocabulary_size(),
-            tgt_vec.vocabulary_size(),
+            task.source_vectorizer.vocabulary_size(),
+            task.target_vectorizer.vocabulary_size(),
             embedding_dim=profile.embedding_dim,
             units=profile.units,
             decoder="luong",
         ),
-        train_ds,
-        val_ds,
+        task.train,
+        task.validation,
         epochs=5,
         run_dir=tempfile.mkdtemp(),
         verbose=2,
         tensorboard=False,
     )
-    translator = Translator(model, src_vec, tgt_vec)
+    translator = Translator(
+        model, task.source_vectorizer, task.target_vectorizer
+    )
     results = translator.translate(EXAMPLES)
     widths = [len(r.source_tokens) for r in results]
     fig, axes = plt.subplots(
