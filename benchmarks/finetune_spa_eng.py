@@ -2,31 +2,36 @@
 learns questions.
 
 The corpus is split by domain: **questions** (the English side ends with "?")
-and **general** (everything else). A Luong translator is trained on general
-pairs only for ``--pretrain-cpu-minutes`` of CPU time (so it has never seen a
-question mark, nor "¿"), then fine-tuned on ``--questions`` question pairs:
+and **general** (everything else); each domain has its own held-out sources
+(:func:`seq2seq_attention.data.translation_split`, seeded). A subword
+translator (the default :class:`~seq2seq_attention.recipes.Recipe`) is trained
+on general pairs only for ``--pretrain-minutes`` of wall-clock time, so it has
+never seen a question (nor "¿", which its tokenizer can only spell in bytes),
+then fine-tuned on a seeded random sample of ``--questions`` question pairs:
 
-- ``finetune``: keep the vocabulary ("?" and "¿" stay [UNK]);
-- ``finetune + extend``: extend the vocabularies with the questions' new
-  tokens;
-- ``finetune + extend + 20% general``: the same, replaying general pairs.
-- ``scratch``: the same architecture trained on the question pairs alone.
+- ``finetune``: every weight trains;
+- ``finetune, encoder frozen``: the encoder's recurrent layers stay fixed;
+- ``finetune + 20% general``: every weight trains, replaying general pairs;
+- ``scratch``: the same architecture trained on the question pairs alone
+  (its own tokenizers).
 
-BLEU and chrF (sacreBLEU, greedy decoding) on held-out questions (the new
-domain) and held-out general sentences (forgetting), before and after.
+sacreBLEU (cased, detokenized, all references) and chrF with greedy decoding
+on held-out questions (the new domain) and held-out general sentences
+(forgetting), before and after.
 
     SEQ2SEQ_ATTENTION_DATA=../shared/data \
         .venv/bin/python benchmarks/finetune_spa_eng.py
     # writes benchmarks/results/finetune_spa_eng.json; the pretrained
-    # model is cached in --work
+    # run folder is kept in --work and reused by the next run
 
 Needs the corpus (``$SEQ2SEQ_ATTENTION_DATA`` or ``../shared/data``); never
-downloads.
+downloads. Run nothing else meanwhile: the pretraining budget is wall time.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -38,78 +43,89 @@ _SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 if "SEQ2SEQ_ATTENTION_DATA" not in os.environ and _SHARED.is_dir():
     os.environ["SEQ2SEQ_ATTENTION_DATA"] = str(_SHARED)
 
-import keras
-from report import write_report
+from report import write_report  # noqa: E402  (benchmarks/report.py)
 
-from seq2seq_attention import data, training
-from seq2seq_attention.finetune import finetune, oov_rate, train_from_scratch
-from seq2seq_attention.metrics import (
-    MaskedTokenAccuracy,
-    evaluate_translator,
-    masked_loss,
+from seq2seq_attention import data, recipes  # noqa: E402
+from seq2seq_attention.evaluation import evaluate_translator  # noqa: E402
+from seq2seq_attention.finetune import (  # noqa: E402
+    FinetuneConfig,
+    finetune,
+    oov_rate,
+    train_from_scratch,
 )
-from seq2seq_attention.models import Seq2SeqAttention
-from seq2seq_attention.translator import Translator
 
 
 def is_question(pair):
     return pair[0].rstrip().endswith("?")
 
 
-def pretrain(general_train, args):
-    path = args.work / "general.keras"
-    if path.exists():
-        return keras.saving.load_model(path)
-    source = data.make_vectorizer(
-        [s for s, _ in general_train], max_tokens=5000
+def domains(seed):
+    """``(general, questions)`` splits of the English -> Spanish corpus."""
+    corpus = data.load_spa_eng(download=False)
+    questions = [p for p in corpus.pairs if is_question(p)]
+    general = [p for p in corpus.pairs if not is_question(p)]
+    return (
+        data.translation_split(general, seed=seed, counts=(2000, 1000)),
+        data.translation_split(questions, seed=seed, counts=(500, 1000)),
     )
-    target = data.make_vectorizer(
-        [t for _, t in general_train], max_tokens=5000
+
+
+def pretrain(general, args):
+    """The general translator: trained once, then reloaded from --work."""
+    run_dir = args.work / "general"
+    finished = run_dir / "finished.json"
+    if finished.is_file():
+        print(f"reusing the pretrained run in {run_dir}", flush=True)
+        return recipes.load_run(run_dir), json.loads(finished.read_text())
+    recipe = recipes.Recipe(seed=args.seed)
+    translator, history = recipes.train_translator(
+        general.train,
+        general.validation,
+        recipe,
+        run_dir=run_dir,
+        time_budget=args.pretrain_minutes,
+        tensorboard=False,
     )
-    dataset = data.make_dataset(
-        general_train, source, target, batch_size=64, seed=0
-    )
-    keras.utils.set_random_seed(0)
-    model = Seq2SeqAttention(
-        source.vocabulary_size(),
-        target.vocabulary_size(),
-        embedding_dim=args.units,
-        units=args.units,
-        decoder="luong",
-    )
-    model.compile(
-        optimizer=keras.optimizers.Adam(1e-3),
-        loss=masked_loss(),
-        metrics=[MaskedTokenAccuracy()],
-    )
-    model.fit(
-        dataset,
-        epochs=1000,
-        callbacks=[
-            training.TimeBudget(args.pretrain_cpu_minutes, clock="cpu")
+    info = {
+        "recipe": recipe.to_dict(),
+        "steps": history.budget.steps,
+        "wall_seconds": round(history.budget.wall_seconds, 1),
+        "best_val_loss": min(history.history["val_loss"]),
+        "training_pairs": history.training_pairs,
+    }
+    finished.write_text(json.dumps(info))
+    return translator, info
+
+
+def scores(translator, general, questions, limit):
+    """Greedy sacreBLEU and chrF on both held-out domains, and one example."""
+    q = evaluate_translator(translator, questions.test, limit=limit)
+    g = evaluate_translator(translator, general.test, limit=limit)
+    return {
+        "questions_bleu": q["bleu"],
+        "questions_chrf": q["chrf"],
+        "general_bleu": g["bleu"],
+        "general_chrf": g["chrf"],
+        "signature": q["signature"]["bleu"],
+        "examples": [
+            {
+                "source": q["translations"][i].source,
+                "translation": q["translations"][i].text,
+                "references": q["references"][i],
+            }
+            for i in range(3)
         ],
-        verbose=2,
-        shuffle=False,
-    )
-    translator = Translator(model, source, target)
-    training.save_atomically(translator, path)
-    return translator
+    }
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pretrain-cpu-minutes", type=float, default=10.0)
+    parser.add_argument("--pretrain-minutes", type=float, default=10.0)
     parser.add_argument(
         "--questions",
         type=int,
         default=2000,
-        help="question pairs to fine-tune on",
-    )
-    parser.add_argument(
-        "--units",
-        type=int,
-        default=128,
-        help="RNN, attention and embedding size",
+        help="question pairs to fine-tune on (a seeded random sample)",
     )
     parser.add_argument(
         "--epochs",
@@ -118,6 +134,7 @@ def main():
         help="fine-tuning epoch cap (scratch gets twice as many)",
     )
     parser.add_argument("--test-sentences", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--work", type=Path, default=Path("/tmp/finetune_spa_eng")
     )
@@ -128,52 +145,26 @@ def main():
     )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-
     try:
-        corpus = data.load_spa_eng(download=False)
+        general, questions = domains(args.seed)
     except data.CorpusNotFoundError as error:
         sys.exit(
             "finetune_spa_eng: needs the spa-eng corpus and never "
             f"downloads.\n{error}"
         )
-    pairs = data.prepare_pairs(corpus.pairs, max_length=20)
-    questions = [p for p in pairs if is_question(p)]
-    general = [p for p in pairs if not is_question(p)]
-    general_split = data.split_by_source(general, seed=0)
-    question_split = data.split_by_source(
-        questions, fractions=(0.8, 0.05, 0.15), seed=0
+    q_train = data.sample_pairs(
+        questions.train, args.questions, seed=args.seed
     )
-    q_train = question_split.train[: args.questions]
-    q_val, q_test = question_split.validation, question_split.test
-    g_test = general_split.test
     print(
-        f"{len(general)} general pairs, {len(questions)} questions; "
-        f"fine-tuning on {len(q_train)}",
+        f"{len(general.train):,} general training pairs, "
+        f"{len(questions.train):,} question pairs; fine-tuning on "
+        f"{len(q_train):,}",
         flush=True,
     )
+    pretrained, pretraining = pretrain(general, args)
 
-    start = time.perf_counter()
-    pretrained = pretrain(general_split.train, args)
-    pretrain_seconds = time.perf_counter() - start
-
-    def scores(translator):
-        q = evaluate_translator(
-            translator, q_test, metric="bleu", limit=args.test_sentences
-        )
-        g = evaluate_translator(
-            translator, g_test, metric="bleu", limit=args.test_sentences
-        )
-        return {
-            "questions_bleu": q["bleu"],
-            "questions_chrf": q["chrf"],
-            "general_bleu": g["bleu"],
-            "general_chrf": g["chrf"],
-            "example": {
-                "source": q["translations"][0].source,
-                "translation": q["translations"][0].text,
-                "references": q["references"][0],
-            },
-        }
+    def evaluate(translator):
+        return scores(translator, general, questions, args.test_sentences)
 
     results = [
         {
@@ -182,29 +173,30 @@ def main():
             "target_oov": oov_rate(
                 pretrained, [t for _, t in q_train], side="target"
             ),
-            **scores(pretrained),
+            **evaluate(pretrained),
         }
     ]
     print(results[-1], flush=True)
+    config = FinetuneConfig(
+        epochs=args.epochs,
+        patience=3,
+        metric="bleu",
+        eval_limit=300,
+        seed=args.seed,
+        verbose=2,
+    )
     conditions = {
         "finetune": {},
-        "finetune + extend": {"extend": True},
-        "finetune + extend + 20% general": {
-            "extend": True,
-            "mix_old": 0.2,
-            "old_train_pairs": general_split.train,
-        },
+        "finetune, encoder frozen": {"freeze_parts": ("encoder",)},
+        "finetune + 20% general": {"mix_old": 0.2},
     }
     for name, options in conditions.items():
         result = finetune(
             pretrained,
             q_train,
-            q_val,
-            epochs=args.epochs,
-            patience=3,
-            metric="bleu",
-            verbose=2,
-            eval_limit=300,
+            questions.validation,
+            config,
+            old_train_pairs=general.train,
             **options,
         )
         results.append(
@@ -212,14 +204,7 @@ def main():
                 "condition": name,
                 "epochs": result.report["epochs_run"],
                 "seconds": result.report["seconds"],
-                "added_target_count": len(
-                    result.report["added_target_tokens"]
-                ),
-                # the first 20
-                "added_target_tokens": result.report["added_target_tokens"][
-                    :20
-                ],
-                **scores(result.translator),
+                **evaluate(result.translator),
             }
         )
         print(results[-1], flush=True)
@@ -227,9 +212,10 @@ def main():
     scratch, history = train_from_scratch(
         pretrained,
         q_train,
-        q_val,
+        questions.validation,
         epochs=args.epochs * 2,
         patience=3,
+        seed=args.seed,
         verbose=2,
     )
     results.append(
@@ -237,20 +223,21 @@ def main():
             "condition": "scratch",
             "epochs": len(history.history["loss"]),
             "seconds": round(time.perf_counter() - start, 1),
-            **scores(scratch),
+            **evaluate(scratch),
         }
     )
     print(results[-1], flush=True)
     write_report(
         args.out,
         "finetune_spa_eng",
-        "BLEU/chrF on held-out questions and general sentences: a "
-        "general-domain translator before and after fine-tuning on questions",
+        "sacreBLEU/chrF on held-out questions and general sentences: a "
+        "general-domain subword translator before and after fine-tuning on "
+        "questions",
         args,
         results,
-        pretrain_seconds=round(pretrain_seconds, 1),
-        general_pairs=len(general),
-        question_pairs=len(questions),
+        pretraining=pretraining,
+        general_pairs=len(general.train),
+        question_pairs=len(questions.train),
     )
 
 

@@ -73,8 +73,10 @@ class Recipe:
     combine: str = "layer_norm"
     embedding_dim: int = 256
     units: int = 256
-    # Off: the measured recipe. Dropout, label smoothing and clipping are
-    # not measured yet (bleu_budget.py --set dropout=0.1 ...).
+    # Off, as measured in 20-minute runs (bleu_budget.py, validation greedy
+    # BLEU): label smoothing 0.1 gave 50.8 against 51.2 (its steps are 9 %
+    # slower), with dropout 0.1 as well 49.4. In under three epochs the
+    # model is not yet where they pay; clipping is not measured.
     dropout: float = 0.0
     label_smoothing: float = 0.0
     clipnorm: float | None = None
