@@ -657,3 +657,24 @@ def test_bucketed_dataset_knows_its_number_of_batches(drop_remainder):
         drop_remainder=drop_remainder,
     )
     assert int(dataset.cardinality()) == sum(1 for _ in dataset) > 0
+
+
+def test_small_last_batches_of_the_buckets_do_not_end_every_epoch():
+    """Bucketing flushes each bucket's last, smaller batch when the pairs
+    run out; unshuffled, those tiny batches would be an epoch's last steps
+    (where the checkpoint is taken). They are spread through the epoch."""
+    pairs = split_corpus()
+    src = data.make_vectorizer([s for s, _ in pairs])
+    tgt = data.make_vectorizer([t for _, t in pairs])
+    dataset = data.make_dataset(
+        pairs, src, tgt, batch_size=16, buckets=[6, 8, 10, 12, 14], seed=0
+    )
+    for _ in range(2):  # two epochs, each with its own order
+        sizes = [int(source.shape[0]) for (source, _), _ in dataset]
+        assert sum(sizes) == len(pairs), "every pair, once per epoch"
+        small = [i for i, size in enumerate(sizes) if size < 16]
+        assert len(small) >= 3, "the test needs several partial batches"
+        tail = range(len(sizes) - len(small), len(sizes))
+        assert set(small) != set(tail), (
+            f"the partial batches are the epoch's last steps: {small}"
+        )

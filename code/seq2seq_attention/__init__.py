@@ -21,6 +21,8 @@ Modules are named for what they do:
 - :mod:`~seq2seq_attention.models`: encoder, Luong and Bahdanau decoders, the
   model;
 - :mod:`~seq2seq_attention.training`: profiles, callbacks, resumable ``train``;
+- :mod:`~seq2seq_attention.averaging`: a moving average of the weights to
+  translate with (``AveragedAdam``);
 - :mod:`~seq2seq_attention.metrics`: masked loss and accuracy, BLEU/chrF, exact
   match;
 - :mod:`~seq2seq_attention.decoding`: greedy decoding, sampling, beam search;

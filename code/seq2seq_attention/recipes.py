@@ -11,15 +11,16 @@ the benchmarks all use, so that there is one way to train a translator:
    (:func:`~seq2seq_attention.data.make_dataset`), shuffled with the seed;
 3. **model**: :class:`~seq2seq_attention.models.Seq2SeqAttention` with the
    recipe's sizes, dropout and output head;
-4. **fit** (:func:`~seq2seq_attention.training.train`): label-smoothed
-   masked cross-entropy, Adam with gradient clipping and a warm-up then
-   inverse-square-root learning rate
-   (:class:`~seq2seq_attention.schedules.WarmupInverseSqrt`), early stopping
-   and an atomic best checkpoint on the validation loss, resumable, and
-   optionally a wall-clock **time budget**
+4. **fit** (:func:`~seq2seq_attention.training.train`): masked
+   cross-entropy (optionally label-smoothed), Adam (optionally with gradient
+   clipping) with a warm-up then inverse-square-root learning rate
+   (:class:`~seq2seq_attention.schedules.WarmupInverseSqrt`) and a moving
+   average of the weights (:class:`~seq2seq_attention.averaging.AveragedAdam`),
+   early stopping and an atomic best checkpoint on the validation loss of
+   that average, resumable, and optionally a wall-clock **time budget**
    (:class:`~seq2seq_attention.training.TimeBudget`);
-5. the best checkpoint wrapped with the tokenizers as a
-   :class:`~seq2seq_attention.translator.Translator`.
+5. the best checkpoint (the averaged weights) wrapped with the tokenizers
+   as a :class:`~seq2seq_attention.translator.Translator`.
 
 :class:`Recipe` holds every choice, with the defaults measured on
 Spanish -> English on a 2-core CPU (``benchmarks/bleu_budget.py``, whose
@@ -47,6 +48,7 @@ from pathlib import Path
 import keras
 
 from . import training
+from .averaging import AveragedAdam
 from .data.pipeline import make_dataset
 from .data.tokenizers import LEVELS, tokenizer_from_config, train_tokenizer
 from .metrics import masked_loss
@@ -80,6 +82,11 @@ class Recipe:
     dropout: float = 0.0
     label_smoothing: float = 0.0
     clipnorm: float | None = None
+    # Translate with a moving average of the weights (AveragedAdam: its
+    # momentum warms up as min(m, (1 + t) / (10 + t))); None: the last
+    # weights. On snapshots of a 20-minute bleu_budget.py run: 51.3
+    # validation BLEU against 49.5 for the weights it averaged.
+    ema_momentum: float | None = 0.999
     learning_rate: float = 2e-3  # the peak, after the warm-up
     warmup_steps: int = 400
     max_tokens: int | None = 2000  # tokens per batch; None: batch_size
@@ -184,6 +191,12 @@ def _optimizer(recipe):
         rate = recipe.learning_rate
         if recipe.warmup_steps:
             rate = WarmupInverseSqrt(rate, recipe.warmup_steps)
+        if recipe.ema_momentum is not None:
+            return AveragedAdam(
+                rate,
+                ema_momentum=recipe.ema_momentum,
+                clipnorm=recipe.clipnorm,
+            )
         return keras.optimizers.Adam(rate, clipnorm=recipe.clipnorm)
 
     return make

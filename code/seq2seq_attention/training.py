@@ -35,6 +35,7 @@ import keras
 import tensorflow as tf
 
 from . import progress, runs
+from .averaging import averaged_weights, keeps_average
 from .backup import AtomicBackupAndRestore
 from .metrics import MaskedTokenAccuracy, masked_loss
 
@@ -180,7 +181,8 @@ class AtomicModelCheckpoint(keras.callbacks.Callback):
         value = float(logs[self.monitor])
         if self._improved(value):
             self.best = value
-            save_atomically(self.model, self.path)
+            with averaged_weights(self.model):  # the average, if one is kept
+                save_atomically(self.model, self.path)
 
 
 def save_atomically(model, path):
@@ -189,11 +191,15 @@ def save_atomically(model, path):
     runs.save_model(model, path)
 
 
-def _callbacks(run_dir, monitor, patience, keep_backup, verbose, tensorboard):
+def _callbacks(
+    run_dir, monitor, patience, keep_backup, verbose, tensorboard, average
+):
     """The course's callbacks, in the order they must run at an epoch's
     end: the best model, early stopping, the backup (which records whether
     training stopped), progress; then the caller's; then TensorBoard's.
-    Returns ``(backup, first, last)``."""
+    With ``average`` (an optimizer that keeps a moving average of the
+    weights), validation runs on the average. Returns
+    ``(backup, first, last)``."""
     checkpoint = AtomicModelCheckpoint(run_dir / "best.keras", monitor=monitor)
     stopping = keras.callbacks.EarlyStopping(
         monitor=monitor, patience=patience
@@ -208,6 +214,7 @@ def _callbacks(run_dir, monitor, patience, keep_backup, verbose, tensorboard):
         run_dir / "backup", keep=keep_backup, on_restore=resume
     )
     first = [
+        *([keras.callbacks.SwapEMAWeights()] if average else []),
         checkpoint,
         stopping,
         backup,
@@ -269,7 +276,10 @@ def train(
 
     Returns:
         ``(model, history)``; the model has the weights of the last epoch run
-        and ``history`` the epochs of this call (of the whole run, when a
+        (their moving average, if the optimizer keeps one, e.g.
+        :class:`~seq2seq_attention.averaging.AveragedAdam`: then validation
+        and ``best.keras`` use the average too) and ``history`` the epochs
+        of this call (of the whole run, when a
         kept backup says training had already ended).
 
     Example:
@@ -313,8 +323,9 @@ def train(
             metrics=[MaskedTokenAccuracy()],
         )
     monitor = "val_loss" if validation_data is not None else "loss"
+    average = keeps_average(model.optimizer)
     backup, first, last = _callbacks(
-        run_dir, monitor, patience, keep_backup, verbose, tensorboard
+        run_dir, monitor, patience, keep_backup, verbose, tensorboard, average
     )
     record = backup.state()
     done = record is not None and (record["completed"] or record["stopped"])
