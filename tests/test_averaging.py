@@ -1,36 +1,16 @@
 """The moving average of the weights: its formula, the swap used to save it,
-and a training run that validates, saves and resumes with it."""
+and its configuration. (Training runs that validate, save and resume with it
+are in tests/test_training.py, beside the other training runs.)"""
 
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
-from seq2seq_attention import training
 from seq2seq_attention.averaging import (
     AveragedAdam,
     averaged_weights,
     momentum,
 )
-from seq2seq_attention.metrics import masked_loss
-from seq2seq_attention.models import Seq2SeqAttention
-
-
-def toy_data(seed=0, n=32, batch=8):
-    rng = np.random.default_rng(seed)
-    source = rng.integers(1, 20, (n, 6)).astype("int32")
-    target = np.concatenate(
-        [np.ones((n, 1)), rng.integers(3, 20, (n, 5))], 1
-    ).astype("int32")
-    return tf.data.Dataset.from_tensor_slices(
-        ((source, target[:, :-1]), target[:, 1:])
-    ).batch(batch)
-
-
-class Interrupt(keras.callbacks.Callback):
-    def on_epoch_end(self, epoch, logs=None):
-        if epoch == 1:
-            raise KeyboardInterrupt("simulated interruption")
 
 
 def dense_model():
@@ -102,47 +82,3 @@ def test_optimizer_config_round_trips():
         1.0,
         True,
     )
-
-
-def small_model():
-    return Seq2SeqAttention(20, 20, embedding_dim=8, units=8)
-
-
-def averaged_run(run_dir, epochs=4, callbacks=()):
-    keras.utils.set_random_seed(0)
-    return training.train(
-        small_model,
-        toy_data(),
-        toy_data(seed=1),
-        epochs=epochs,
-        run_dir=run_dir,
-        verbose=0,
-        tensorboard=False,
-        callbacks=callbacks,
-        optimizer=lambda: AveragedAdam(1e-2, ema_momentum=0.9),
-        patience=10,
-    )
-
-
-def test_training_validates_and_saves_the_average(tmp_path):
-    model, history = averaged_run(tmp_path)
-    losses = history.history["val_loss"]
-    best = keras.saving.load_model(tmp_path / "best.keras", compile=False)
-    best.compile(loss=masked_loss())
-    saved = best.evaluate(toy_data(seed=1), verbose=0)
-    assert saved == pytest.approx(min(losses), rel=1e-4), (
-        "best.keras must hold the weights whose validation loss was best: "
-        "the average"
-    )
-    if losses[-1] == min(losses):  # then it is the model train returns
-        for got, want in zip(best.get_weights(), model.get_weights()):
-            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
-
-
-def test_an_interrupted_averaged_run_resumes_to_the_same_weights(tmp_path):
-    whole, _ = averaged_run(tmp_path / "whole")
-    with pytest.raises(KeyboardInterrupt):
-        averaged_run(tmp_path / "cut", callbacks=[Interrupt()])
-    resumed, _ = averaged_run(tmp_path / "cut")
-    for got, want in zip(resumed.get_weights(), whole.get_weights()):
-        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

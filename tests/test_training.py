@@ -1,5 +1,6 @@
 """Training runs resume, checkpoints are atomic, profiles are chosen sensibly,
-and a mirrored (two-device) run matches a single-device run."""
+a mirrored (two-device) run matches a single-device run, and a run with
+averaged weights validates, saves and resumes with the average."""
 
 import subprocess
 import sys
@@ -11,6 +12,8 @@ import pytest
 import tensorflow as tf
 
 from seq2seq_attention import training
+from seq2seq_attention.averaging import AveragedAdam
+from seq2seq_attention.metrics import masked_loss
 from seq2seq_attention.models import Seq2SeqAttention
 
 
@@ -190,3 +193,46 @@ def test_mirrored_strategy_matches_single_device():
     assert "MATCH" in result.stdout, (
         result.stdout[-2000:] + result.stderr[-3000:]
     )
+
+
+# -- training with a moving average of the weights (AveragedAdam) --
+
+
+def averaged_run(run_dir, epochs=4, callbacks=()):
+    keras.utils.set_random_seed(0)
+    return training.train(
+        small_model,
+        toy_data(),
+        toy_data(seed=1),
+        epochs=epochs,
+        run_dir=run_dir,
+        verbose=0,
+        tensorboard=False,
+        callbacks=callbacks,
+        optimizer=lambda: AveragedAdam(1e-2, ema_momentum=0.9),
+        patience=10,
+    )
+
+
+def test_training_validates_and_saves_the_average(tmp_path):
+    model, history = averaged_run(tmp_path)
+    losses = history.history["val_loss"]
+    best = keras.saving.load_model(tmp_path / "best.keras", compile=False)
+    best.compile(loss=masked_loss())
+    saved = best.evaluate(toy_data(seed=1), verbose=0)
+    assert saved == pytest.approx(min(losses), rel=1e-4), (
+        "best.keras must hold the weights whose validation loss was best: "
+        "the average"
+    )
+    if losses[-1] == min(losses):  # then it is the model train returns
+        for got, want in zip(best.get_weights(), model.get_weights()):
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_an_interrupted_averaged_run_resumes_to_the_same_weights(tmp_path):
+    whole, _ = averaged_run(tmp_path / "whole")
+    with pytest.raises(KeyboardInterrupt):
+        averaged_run(tmp_path / "cut", callbacks=[Interrupt(at_epoch=1)])
+    resumed, _ = averaged_run(tmp_path / "cut")
+    for got, want in zip(resumed.get_weights(), whole.get_weights()):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
