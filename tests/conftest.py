@@ -6,6 +6,7 @@ import pytest
 from seq2seq_attention import data
 from seq2seq_attention.metrics import masked_loss
 from seq2seq_attention.models import Seq2SeqAttention
+from seq2seq_attention.training import build_before_fit
 from seq2seq_attention.translator import Translator
 
 PAIRS = [
@@ -54,6 +55,7 @@ def trained_translator():
         decoder="bahdanau",
     )
     model.compile(optimizer=keras.optimizers.Adam(0.02), loss=masked_loss())
+    build_before_fit(model, dataset)  # one trace of the train step
     model.fit(dataset, epochs=80, verbose=0, shuffle=False)
     return Translator(model, source_vectorizer, target_vectorizer)
 
@@ -85,6 +87,7 @@ def transformer_translator():
         dropout=0.0,
     )
     model.compile(optimizer=keras.optimizers.Adam(0.005), loss=masked_loss())
+    build_before_fit(model, dataset)  # one trace of the train step
     model.fit(dataset, epochs=60, verbose=0, shuffle=False)
     return Translator(model, source_vectorizer, target_vectorizer)
 
@@ -130,5 +133,6 @@ def subword_translator():
         units=32,
     )
     model.compile(optimizer=keras.optimizers.Adam(0.02), loss=masked_loss())
+    build_before_fit(model, dataset)  # one trace of the train step
     model.fit(dataset, epochs=60, verbose=0, shuffle=False)
     return Translator(model, source, target)

@@ -304,10 +304,14 @@ DATES_RECIPE = dict(
     learning_rate=1e-3,
     warmup_steps=0,
     max_tokens=None,
+    epochs=5,
 )
 """How ``train --data dates`` changes the recipe: the course's first task,
 measured at 99% exact match in the quick profile
-(``tests/test_dates_quick_run.py``)."""
+(``tests/test_dates_quick_run.py``). Five epochs: on 1,000 held-out dates
+the quick profile's translator reached 92.5, 98.8, 99.6, 99.7 and 99.8 %
+exact match after epochs 3, 4, 5, 6 and 8; the last three epochs of eight
+bought 0.2 points for 3/8 of the time."""
 
 
 def training_recipe(args, profile, level):

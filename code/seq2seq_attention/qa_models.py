@@ -47,6 +47,7 @@ from keras import ops
 
 from . import data
 from .attention import DotAttention
+from .training import build_before_fit
 
 __all__ = [
     "LinearStart",
@@ -611,8 +612,10 @@ def train_qa(
         metrics=["accuracy"],
         jit_compile=jit_compile,
     )
+    data = qa_dataset(train, batch_size=batch_size, seed=seed)
+    build_before_fit(model, data)
     return model.fit(
-        qa_dataset(train, batch_size=batch_size, seed=seed),
+        data,
         validation_data=None
         if validation is None
         else qa_dataset(validation, batch_size=256, shuffle=False),
