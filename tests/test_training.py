@@ -236,3 +236,33 @@ def test_an_interrupted_averaged_run_resumes_to_the_same_weights(tmp_path):
     resumed, _ = averaged_run(tmp_path / "cut")
     for got, want in zip(resumed.get_weights(), whole.get_weights()):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("decoder", ["luong", "bahdanau"])
+def test_building_before_fit_changes_no_number(decoder, tmp_path, monkeypatch):
+    """``build_before_fit`` only saves a trace: a seeded run with dropout
+    and a shuffled pipeline ends with the same losses and weights as one
+    whose variables Keras creates while tracing."""
+
+    def run(folder):
+        keras.utils.set_random_seed(0)
+        data = toy_data().unbatch().shuffle(32, seed=0).batch(8)
+        model, history = training.train(
+            lambda: Seq2SeqAttention(
+                20, 20, embedding_dim=8, units=8, decoder=decoder, dropout=0.2
+            ),
+            data,
+            toy_data(seed=1),
+            epochs=2,
+            run_dir=tmp_path / folder,
+            verbose=0,
+            tensorboard=False,
+        )
+        return history.history, model.get_weights()
+
+    built = run("built")
+    assert built[0]["loss"][0] > 0
+    monkeypatch.setattr(training, "build_before_fit", lambda m, d: None)
+    deferred = run("deferred")
+    assert built[0] == deferred[0]
+    assert all(np.array_equal(a, b) for a, b in zip(built[1], deferred[1]))
