@@ -78,7 +78,9 @@ class Recipe:
     # Off, as measured in 20-minute runs (bleu_budget.py, validation greedy
     # BLEU): label smoothing 0.1 gave 50.8 against 51.2 (its steps are 9 %
     # slower), with dropout 0.1 as well 49.4. In under three epochs the
-    # model is not yet where they pay; clipping is not measured.
+    # model is not yet where they pay. Clipping the gradient norm at 1.0
+    # was neutral: 55.6 against 55.1 validation with 5 % more steps, 53.6
+    # against 53.7 on the test set (row clip1-20min, same day).
     dropout: float = 0.0
     label_smoothing: float = 0.0
     clipnorm: float | None = None
